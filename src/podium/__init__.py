@@ -1,0 +1,3 @@
+"""Podium: a self-hosted event and conference platform."""
+
+__version__ = "0.1.0"

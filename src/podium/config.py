@@ -1,0 +1,55 @@
+"""Settings, read from ``PODIUM_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///var/podium.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Everything Podium reads from its environment; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = Field(default="", repr=False)
+    redis_url: str | None = None
+    max_body_bytes: int = 5 * 1024 * 1024
+    database_pool_size: int = 10
+    sqlite_busy_timeout_ms: int = 30_000
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(
+            ("sqlite://", "postgresql://", "postgres://", "sqlite+", "postgresql+")
+        ):
+            raise ValueError(
+                "PODIUM_DATABASE_URL must start with sqlite:/// or postgresql://, "
+                f"got {value.split(':', 1)[0]!r}"
+            )
+        return value
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file when the database is SQLite, else None."""
+        if not self.database_url.startswith("sqlite"):
+            return None
+        return Path(self.database_url.split(":///", 1)[1])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Events (the vendor's "app"): creating them and changing their settings."""

@@ -1,0 +1,91 @@
+"""Use cases of events: create one, read one, change its settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from podium.events import repository
+from podium.events.errors import EventNotFound, EventUriTaken
+from podium.events.types import EventChanges
+from podium.kit.changes import KEEP
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import InvalidInput
+from podium.models import Event
+
+_URI = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def validate_timezone(name: str, *, field: str = "timezone") -> str:
+    """An IANA time zone name such as "America/Chicago", or InvalidInput."""
+    if name in available_timezones():
+        return name
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(
+            f'{field}: "{name}" is not a time zone of the tz database; use a name such as '
+            '"America/Chicago"',
+            field=field,
+        ) from exc
+    return name
+
+
+def _validate_uri(uri: str) -> str:
+    if not _URI.match(uri):
+        raise InvalidInput(
+            f'uri: "{uri}" is not usable; use 1 to 64 lowercase letters, digits and hyphens '
+            '(not at either end), e.g. "example"',
+            field="uri",
+        )
+    return uri
+
+
+async def create_event(
+    uow: UnitOfWork, *, uri: str, name: str, timezone: str | None = None
+) -> Event:
+    """Create an event. Fails with EventUriTaken when ``uri`` is in use."""
+    _validate_uri(uri)
+    if not name.strip():
+        raise InvalidInput("name: an event needs a name", field="name")
+    if timezone is not None:
+        validate_timezone(timezone)
+    if await repository.find_event_by_uri(uow, uri) is not None:
+        raise EventUriTaken(f'An event with the URI "{uri}" already exists; choose another URI.')
+    event = Event(uri=uri, name=name.strip(), timezone=timezone)
+    uow.session.add(event)
+    await uow.session.flush()
+    return event
+
+
+async def get_event(uow: UnitOfWork, uri: str) -> Event:
+    event = await repository.find_event_by_uri(uow, uri)
+    if event is None:
+        raise EventNotFound(f'There is no event with the URI "{uri}".')
+    return event
+
+
+async def update_event_settings(uow: UnitOfWork, *, event: Event, changes: EventChanges) -> Event:
+    """Apply a partial update to the event's settings; fields left KEEP do not change.
+
+    Validates everything before changing anything, so a bad field leaves the event as it was.
+    """
+    values = {f.name: getattr(changes, f.name) for f in dataclasses.fields(changes)}
+    values = {name: value for name, value in values.items() if value is not KEEP}
+    name = values.get("name")
+    if "name" in values and (name is None or not str(name).strip()):
+        raise InvalidInput("name: an event's name cannot be blank", field="name")
+    timezone = values.get("timezone")
+    if isinstance(timezone, str):
+        validate_timezone(timezone)
+    start = values.get("start_date", event.start_date)
+    end = values.get("end_date", event.end_date)
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            f"end_date: the event cannot end ({end}) before it starts ({start})", field="end_date"
+        )
+    for attribute, value in values.items():
+        setattr(event, attribute, value.strip() if attribute == "name" else value)
+    await uow.session.flush()
+    return event

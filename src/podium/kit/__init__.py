@@ -1,0 +1,1 @@
+"""Domain-free helpers: database, ids, clock, time parsing, pub/sub."""

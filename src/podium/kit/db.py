@@ -1,0 +1,168 @@
+"""Engines and the unit of work.
+
+SQLite is the embedded default: WAL journal, ``synchronous=FULL`` (an acknowledged write survives
+a power loss), foreign keys on, a busy timeout, and write transactions that ``BEGIN IMMEDIATE`` so
+concurrent writers queue on the busy timeout instead of failing half-way with "database is
+locked". Reads use a second engine whose transactions begin deferred, so readers never wait for
+the write lock. PostgreSQL uses one engine for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from podium.kit.pubsub import Broker, Message
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def async_url(url: str) -> str:
+    """Turn ``sqlite:///x`` / ``postgresql://…`` into the async driver URL SQLAlchemy needs."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    if url.startswith("postgres://"):
+        return "postgresql+asyncpg://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://") :]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int) -> AsyncEngine:
+    engine = create_async_engine(async_url(url), connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own BEGIN is switched off so that ours (below) is the only one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+@dataclass
+class Database:
+    """The engines of one database and the sessions made from them."""
+
+    url: str
+    write_engine: AsyncEngine
+    read_engine: AsyncEngine
+    broker: Broker | None = None
+    _write_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
+    _read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
+        """A new unit of work; ``write=False`` for requests that only read."""
+        factory = self._write_sessions if write else self._read_sessions
+        return UnitOfWork(factory(), broker=self.broker)
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()
+
+
+def create_database(url: str, *, pool_size: int = 10, busy_timeout_ms: int = 30_000) -> Database:
+    """Engines for ``url`` (``sqlite:///path`` or ``postgresql://…``)."""
+    if is_sqlite(url):
+        return Database(
+            url=url,
+            write_engine=_sqlite_engine(
+                url, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms
+            ),
+            read_engine=_sqlite_engine(url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms),
+        )
+    engine = create_async_engine(
+        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+    return Database(url=url, write_engine=engine, read_engine=engine)
+
+
+class UnitOfWork:
+    """One transaction owned by an edge (a request, a CLI command, a job).
+
+    Services receive it, read and write through ``session``, may flush, and never commit. Effects
+    that must not happen unless the transaction lands (broadcasts, webhooks) are queued with
+    :meth:`after_commit` and run once the commit succeeded; a rollback drops them.
+    """
+
+    def __init__(self, session: AsyncSession, *, broker: Broker | None = None) -> None:
+        self.session = session
+        self.broker = broker
+        self._after_commit: list[AfterCommit] = []
+
+    def after_commit(self, effect: AfterCommit) -> None:
+        self._after_commit.append(effect)
+
+    def publish(self, channel: str, message: Message) -> None:
+        """Broadcast ``message`` on ``channel`` once this transaction has committed."""
+        broker = self.broker
+        if broker is None:
+            return
+
+        async def _publish() -> None:
+            await broker.publish(channel, message)
+
+        self._after_commit.append(_publish)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        effects, self._after_commit = self._after_commit, []
+        for effect in effects:
+            await effect()
+
+    async def rollback(self) -> None:
+        self._after_commit.clear()
+        await self.session.rollback()
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def __aenter__(self) -> UnitOfWork:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.commit()
+            else:
+                await self.rollback()
+        finally:
+            await self.close()

@@ -1,0 +1,34 @@
+"""The base of every domain error: a stable code, a kind, and a sentence a person can act on.
+
+Edges map ``kind`` (and, where they need to, ``code``) to their own envelope; no HTTP status here.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar
+
+
+class ErrorKind(enum.StrEnum):
+    INVALID = "invalid"  # the input is wrong; the message says which field and why
+    NOT_FOUND = "not_found"  # nothing of that id in the caller's event
+    CONFLICT = "conflict"  # the request clashes with the current state
+    UNAUTHENTICATED = "unauthenticated"  # no credentials, or unknown ones
+    FORBIDDEN = "forbidden"  # known credentials that may not do this
+
+
+class PodiumError(Exception):
+    code: ClassVar[str] = "error"
+    kind: ClassVar[ErrorKind] = ErrorKind.INVALID
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(PodiumError):
+    """A value that cannot be accepted; ``field`` names it."""
+
+    code = "invalid_input"
+    kind = ErrorKind.INVALID

@@ -1,0 +1,42 @@
+"""Alembic environment: runs on the connection handed over by :func:`upgrade_to_head`, or,
+for ``alembic`` on the command line, on ``PODIUM_DATABASE_URL``."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from podium.config import get_settings
+from podium.kit.db import create_database
+from podium.models import Base
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_standalone() -> None:
+    database = create_database(get_settings().database_url)
+    try:
+        async with database.write_engine.begin() as connection:
+            await connection.run_sync(_run)
+    finally:
+        await database.dispose()
+
+
+shared = context.config.attributes.get("connection")
+if shared is not None:
+    _run(shared)
+else:
+    asyncio.run(_run_standalone())

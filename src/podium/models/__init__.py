@@ -1,0 +1,38 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
+from podium.models.attendance import (
+    Checkin,
+    CheckinHistoryEntry,
+    CodewordSubmission,
+    CreditAdjustment,
+)
+from podium.models.base import Base
+from podium.models.evaluation import EvaluationQuestion, EvaluationResponse
+from podium.models.event import Event
+from podium.models.integration import ApiKey
+from podium.models.live import Poll, Question, QuestionUpvote, Vote
+from podium.models.people import Attendee, Presenter
+from podium.models.program import Codeword, EventSession, FieldOfStudy, Room, SessionPresenter
+
+__all__ = [
+    "ApiKey",
+    "Attendee",
+    "Base",
+    "Checkin",
+    "CheckinHistoryEntry",
+    "Codeword",
+    "CodewordSubmission",
+    "CreditAdjustment",
+    "EvaluationQuestion",
+    "EvaluationResponse",
+    "Event",
+    "EventSession",
+    "FieldOfStudy",
+    "Poll",
+    "Presenter",
+    "Question",
+    "QuestionUpvote",
+    "Room",
+    "SessionPresenter",
+    "Vote",
+]

@@ -1,0 +1,114 @@
+"""Attendance: one check-in record per attendee and session, its history, codewords, credits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from podium.kit.clock import utcnow
+from podium.models.base import Base
+from podium.models.people import Attendee
+
+
+class Checkin(Base):
+    """An attendee's attendance record for one session (the vendor's "check-in record").
+
+    A preloaded attendee has a record with no check-in time until they check in.
+    ``checkin_time``/``checkout_time`` may one day be edited by administrators; the ``_actual``
+    twins keep what really happened.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("session_id", "attendee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    attendee_id: Mapped[int] = mapped_column(
+        ForeignKey("attendees.id", ondelete="CASCADE"), index=True
+    )
+    preloaded: Mapped[bool] = mapped_column(Boolean, default=False)
+    checked_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    checkin_time: Mapped[datetime | None]
+    checkout_time: Mapped[datetime | None]
+    checkin_time_actual: Mapped[datetime | None]
+    checkout_time_actual: Mapped[datetime | None]
+    delivery_format: Mapped[str | None] = mapped_column(String(16))
+    admin_note: Mapped[str | None] = mapped_column(Text)
+    attendee_note: Mapped[str | None] = mapped_column(Text)
+    checkin_source: Mapped[str | None] = mapped_column(String(16))
+    checkout_source: Mapped[str | None] = mapped_column(String(16))
+    evaluation_completed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attendee: Mapped[Attendee] = relationship(lazy="raise")
+    history: Mapped[list[CheckinHistoryEntry]] = relationship(
+        lazy="raise",
+        order_by="(CheckinHistoryEntry.at, CheckinHistoryEntry.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    codeword_submissions: Mapped[list[CodewordSubmission]] = relationship(
+        lazy="raise",
+        order_by="CodewordSubmission.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    credit_adjustments: Mapped[list[CreditAdjustment]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CheckinHistoryEntry(Base):
+    """One check-in or check-out action. A replayed nonce finds the entry it made."""
+
+    __tablename__ = "checkin_history"
+    __table_args__ = (UniqueConstraint("checkin_id", "nonce"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    source: Mapped[str | None] = mapped_column(String(16))
+    nonce: Mapped[str | None] = mapped_column(String(64))
+
+
+class CodewordSubmission(Base):
+    """A word an attendee entered for a field of study; ``codeword_id`` is set when it was valid."""
+
+    __tablename__ = "codeword_submissions"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "nonce"),
+        UniqueConstraint("checkin_id", "codeword_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    field_of_study_id: Mapped[int] = mapped_column(
+        ForeignKey("fields_of_study.id", ondelete="CASCADE"), index=True
+    )
+    codeword_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codewords.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(255))
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CreditAdjustment(Base):
+    """Credits an administrator awarded by hand for one field of study, replacing the computed."""
+
+    __tablename__ = "credit_adjustments"
+    __table_args__ = (UniqueConstraint("checkin_id", "field_of_study_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    field_of_study_id: Mapped[int] = mapped_column(
+        ForeignKey("fields_of_study.id", ondelete="CASCADE"), index=True
+    )
+    credits: Mapped[Decimal]
+    reason: Mapped[str | None] = mapped_column(Text)
+    adjusted_by: Mapped[str | None] = mapped_column(String(255))
+    adjusted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""The HTTP edge: the app, its dependencies, the API dialects and the pages."""

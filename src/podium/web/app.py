@@ -1,0 +1,49 @@
+"""create_app(): the ASGI application — the API dialects mounted on one root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from podium.config import Settings, get_settings
+from podium.kit.db import Database, create_database
+from podium.kit.pubsub import InMemoryBroker
+from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
+from podium.web.limits import BodySizeLimit
+from podium.web.runtime import Runtime
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The application. Given a ``database`` it uses it (and leaves it open); otherwise it
+    opens one from the settings when it starts and closes it when it stops."""
+    settings = settings or get_settings()
+    owns_database = database is None
+    database = database or create_database(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+    if database.broker is None:
+        database.broker = InMemoryBroker()
+    runtime = Runtime(settings=settings, database=database)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_database:
+                await database.dispose()
+
+    app = FastAPI(title="Podium", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    app.mount("/api/v2", create_conferences_io_app(runtime))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
