@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from podium.web.api.dialects.conferences_io import app_settings
+from podium.web.api.dialects.conferences_io import (
+    app_settings,
+    attendance,
+    evaluation_responses,
+    session_data,
+    sessions,
+)
 from podium.web.api.dialects.conferences_io.errors import install_error_handlers
 from podium.web.runtime import Runtime
 
@@ -18,7 +24,7 @@ def create_conferences_io_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     # each module's router uses TransactionalRoute: one unit of work per request
-    for module in (app_settings,):
+    for module in (app_settings, sessions, attendance, session_data, evaluation_responses):
         app.include_router(module.router)
     install_error_handlers(app)
     return app

@@ -1,0 +1,1 @@
+"""Attendance: check-in, check-out, codewords, credits, preloading and removal."""

@@ -1,0 +1,1 @@
+"""Session evaluations: the questions and the responses."""

@@ -1,0 +1,1 @@
+"""Live interaction: polls and votes, questions and upvotes."""

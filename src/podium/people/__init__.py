@@ -1,0 +1,1 @@
+"""People at an event: attendees (presenters are handled with the program)."""

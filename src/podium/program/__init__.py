@@ -1,0 +1,1 @@
+"""The program: sessions, rooms, presenters, fields of study and their codewords."""
