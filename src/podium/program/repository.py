@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from collections.abc import Collection
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from podium.kit.db import UnitOfWork
-from podium.models import Event, EventSession
+from podium.models import (
+    Event,
+    EventSession,
+    FieldOfStudy,
+    Presenter,
+    Room,
+    SessionPresenter,
+)
+
+
+def _details(*, with_codewords: bool = False) -> list[LoaderOption]:
+    """What a session is read with: its room, presenters (in order) and fields of study.
+
+    One query per relationship whatever the number of sessions.
+    """
+    fields = selectinload(EventSession.fields_of_study)
+    return [
+        selectinload(EventSession.room),
+        selectinload(EventSession.presenter_links).selectinload(SessionPresenter.presenter),
+        fields.selectinload(FieldOfStudy.codewords) if with_codewords else fields,
+    ]
+
+
+def _schedule_order(session: EventSession) -> tuple[object, ...]:
+    # Sorted here rather than in SQL so that both databases order names the same way.
+    return (
+        session.date is None,
+        session.date or dt.date.min,
+        session.start_time is None,
+        session.start_time or dt.time.min,
+        session.name.casefold(),
+        session.id,
+    )
 
 
 async def find_session(uow: UnitOfWork, *, event: Event, public_id: str) -> EventSession | None:
@@ -14,4 +51,106 @@ async def find_session(uow: UnitOfWork, *, event: Event, public_id: str) -> Even
         select(EventSession).where(
             EventSession.event_id == event.id, EventSession.public_id == public_id
         )
+    )
+
+
+async def find_session_with_details(
+    uow: UnitOfWork, *, event: Event, public_id: str, with_codewords: bool = False
+) -> EventSession | None:
+    """:func:`find_session` with the room, presenters and fields of study loaded."""
+    return await uow.session.scalar(
+        select(EventSession)
+        .where(EventSession.event_id == event.id, EventSession.public_id == public_id)
+        .options(*_details(with_codewords=with_codewords))
+        .execution_options(populate_existing=True)
+    )
+
+
+async def reload_session_with_details(uow: UnitOfWork, *, session: EventSession) -> EventSession:
+    """``session`` again, from the database, with its room, presenters and fields of study."""
+    reloaded = await uow.session.scalar(
+        select(EventSession)
+        .where(EventSession.id == session.id)
+        .options(*_details())
+        .execution_options(populate_existing=True)
+    )
+    assert reloaded is not None, "a session being changed cannot vanish inside its transaction"
+    return reloaded
+
+
+async def list_sessions(uow: UnitOfWork, *, event: Event) -> list[EventSession]:
+    """The sessions of ``event`` with their details, by date, start time, name, then creation;
+    sessions without a date or a start time come after those with one."""
+    sessions = list(
+        await uow.session.scalars(
+            select(EventSession).where(EventSession.event_id == event.id).options(*_details())
+        )
+    )
+    return sorted(sessions, key=_schedule_order)
+
+
+async def session_public_id_taken(uow: UnitOfWork, public_id: str) -> bool:
+    taken = await uow.session.scalar(select(exists().where(EventSession.public_id == public_id)))
+    return bool(taken)
+
+
+async def rooms_of_event(uow: UnitOfWork, *, event: Event) -> list[Room]:
+    return list(
+        await uow.session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.id))
+    )
+
+
+async def find_room(uow: UnitOfWork, *, event: Event, name: str) -> Room | None:
+    return await uow.session.scalar(
+        select(Room).where(Room.event_id == event.id, Room.name == name)
+    )
+
+
+async def presenters_matching(
+    uow: UnitOfWork,
+    *,
+    event: Event,
+    public_ids: Collection[str],
+    external_ids: Collection[str],
+    name_keys: Collection[str],
+) -> list[Presenter]:
+    """The presenters of ``event`` that have one of the public ids, external ids or name keys,
+    oldest first."""
+    conditions = []
+    if public_ids:
+        conditions.append(Presenter.public_id.in_(public_ids))
+    if external_ids:
+        conditions.append(Presenter.external_id.in_(external_ids))
+    if name_keys:
+        conditions.append(Presenter.name_key.in_(name_keys))
+    if not conditions:
+        return []
+    return list(
+        await uow.session.scalars(
+            select(Presenter)
+            .where(Presenter.event_id == event.id, or_(*conditions))
+            .order_by(Presenter.id)
+        )
+    )
+
+
+async def find_presenter_by_external_id(
+    uow: UnitOfWork, *, event: Event, external_id: str
+) -> Presenter | None:
+    return await uow.session.scalar(
+        select(Presenter).where(
+            Presenter.event_id == event.id, Presenter.external_id == external_id
+        )
+    )
+
+
+async def find_field_of_study(
+    uow: UnitOfWork, *, session: EventSession, name_key: str
+) -> FieldOfStudy | None:
+    """The session's field of study whose name has ``name_key``, with its codewords."""
+    return await uow.session.scalar(
+        select(FieldOfStudy)
+        .where(FieldOfStudy.session_id == session.id, FieldOfStudy.name_key == name_key)
+        .options(selectinload(FieldOfStudy.codewords))
+        .execution_options(populate_existing=True)
     )
