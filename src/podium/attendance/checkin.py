@@ -1,0 +1,186 @@
+"""Checking in and out of a session, with the session's codes, re-check-in, and nonces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from podium.attendance import repository
+from podium.attendance._checks import check_same_event, clean_nonce, instant
+from podium.attendance.errors import (
+    AlreadyCheckedIn,
+    NonceReused,
+    NotCheckedIn,
+    WrongCheckinCode,
+    WrongCheckoutCode,
+)
+from podium.enums import AttendanceSource, CheckinAction, DeliveryFormat
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import PodiumError
+from podium.models import Attendee, Checkin, CheckinHistoryEntry, EventSession
+
+# a unique constraint can fail once when a concurrent request made the same row first
+_ATTEMPTS = 2
+
+
+async def perform_checkin(
+    uow: UnitOfWork,
+    *,
+    session: EventSession,
+    attendee: Attendee,
+    code: str | None = None,
+    source: AttendanceSource,
+    delivery_format: DeliveryFormat | None = None,
+    nonce: str | None = None,
+    at: datetime | None = None,
+) -> Checkin:
+    """Check ``attendee`` in to ``session`` and return their record.
+
+    Creates the record (or turns a preloaded one into a real check-in: ``preloaded`` becomes
+    False), marks it checked in and appends a ``checkin`` history entry. ``checkin_time`` and
+    ``checkin_time_actual`` keep the first check-in, ``checkin_source`` its source;
+    ``delivery_format`` is the one given, else the session's when that is "in-person" or
+    "virtual", else unchanged. Checking in again after a check-out is allowed and grows the
+    history.
+
+    Fails with WrongCheckinCode when the session has a check-in code and ``code`` does not
+    match it (trimmed, case-insensitive), AlreadyCheckedIn when the attendee is checked in.
+    A ``nonce`` that this record already used for a check-in is a replay: the record is
+    returned as it is and nothing is written (NonceReused if it was used for a check-out).
+    Locks the record's row; flushes.
+    """
+    check_same_event(session, attendee)
+    nonce = clean_nonce(nonce)
+    when = instant(at)
+    for attempt in range(_ATTEMPTS):
+        record = await repository.lock_checkin(uow, session_id=session.id, attendee_id=attendee.id)
+        if record is not None and await _is_replay(uow, record, nonce, CheckinAction.CHECKIN):
+            return record
+        _check_code(session.checkin_code, code, error=WrongCheckinCode, action="check in")
+        if record is not None and record.checked_in:
+            raise AlreadyCheckedIn(
+                "You are already checked in to this session; check out before checking in again."
+            )
+        try:
+            async with uow.session.begin_nested():
+                if record is None:
+                    record = Checkin(
+                        session_id=session.id,
+                        attendee_id=attendee.id,
+                        preloaded=False,
+                        checked_in=False,
+                    )
+                    uow.session.add(record)
+                    await uow.session.flush()
+                record.preloaded = False
+                record.checked_in = True
+                if record.checkin_time is None:
+                    record.checkin_time = when
+                    record.checkin_source = str(source)
+                if record.checkin_time_actual is None:
+                    record.checkin_time_actual = when
+                chosen_format = delivery_format or _attendee_format(session.delivery_format)
+                if chosen_format is not None:
+                    record.delivery_format = str(chosen_format)
+                uow.session.add(_history(record, CheckinAction.CHECKIN, when, source, nonce))
+        except IntegrityError:
+            if attempt + 1 == _ATTEMPTS:
+                raise
+            continue
+        return record
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def perform_checkout(
+    uow: UnitOfWork,
+    *,
+    session: EventSession,
+    attendee: Attendee,
+    code: str | None = None,
+    source: AttendanceSource,
+    nonce: str | None = None,
+    at: datetime | None = None,
+) -> Checkin:
+    """Check ``attendee`` out of ``session`` and return their record.
+
+    Marks the record checked out and appends a ``checkout`` history entry; ``checkout_time``,
+    ``checkout_time_actual`` and ``checkout_source`` become those of this (the latest)
+    check-out. Check-out is possible whether or not the session requires it.
+
+    Fails with WrongCheckoutCode when the session has a check-out code and ``code`` does not
+    match it, NotCheckedIn when the attendee is not checked in. Nonces as for
+    :func:`perform_checkin`. Locks the record's row; flushes.
+    """
+    check_same_event(session, attendee)
+    nonce = clean_nonce(nonce)
+    when = instant(at)
+    for attempt in range(_ATTEMPTS):
+        record = await repository.lock_checkin(uow, session_id=session.id, attendee_id=attendee.id)
+        if record is not None and await _is_replay(uow, record, nonce, CheckinAction.CHECKOUT):
+            return record
+        _check_code(session.checkout_code, code, error=WrongCheckoutCode, action="check out")
+        if record is None or not record.checked_in:
+            raise NotCheckedIn("You are not checked in to this session, so you cannot check out.")
+        try:
+            async with uow.session.begin_nested():
+                record.checked_in = False
+                record.checkout_time = when
+                record.checkout_time_actual = when
+                record.checkout_source = str(source)
+                uow.session.add(_history(record, CheckinAction.CHECKOUT, when, source, nonce))
+        except IntegrityError:
+            if attempt + 1 == _ATTEMPTS:
+                raise
+            continue
+        return record
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check_code(
+    expected: str | None, given: str | None, *, error: type[PodiumError], action: str
+) -> None:
+    if expected is None or not expected.strip():
+        return
+    if given is None or not given.strip():
+        raise error(f"code: this session needs a code to {action}; enter it.", field="code")
+    if given.strip().casefold() != expected.strip().casefold():
+        raise error(
+            f"code: that is not this session's code to {action}; check it and try again.",
+            field="code",
+        )
+
+
+async def _is_replay(
+    uow: UnitOfWork, record: Checkin, nonce: str | None, action: CheckinAction
+) -> bool:
+    if nonce is None:
+        return False
+    entry = await repository.find_history_entry(uow, checkin_id=record.id, nonce=nonce)
+    if entry is None:
+        return False
+    if entry.action != action:
+        raise NonceReused(
+            f"nonce: this nonce was already used for a {entry.action}; send a new one.",
+            field="nonce",
+        )
+    return True
+
+
+def _attendee_format(session_format: str | None) -> DeliveryFormat | None:
+    """How an attendee attends when the session has only one way to attend it."""
+    if session_format in (DeliveryFormat.IN_PERSON, DeliveryFormat.VIRTUAL):
+        return DeliveryFormat(session_format)
+    return None
+
+
+def _history(
+    record: Checkin,
+    action: CheckinAction,
+    at: datetime,
+    source: AttendanceSource,
+    nonce: str | None,
+) -> CheckinHistoryEntry:
+    return CheckinHistoryEntry(
+        checkin_id=record.id, action=str(action), at=at, source=str(source), nonce=nonce
+    )

@@ -1,0 +1,209 @@
+"""A session's attendance as a whole: the report, preloading, clearing and removing records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.exc import IntegrityError
+
+from podium.attendance import repository
+from podium.attendance.codewords import tally_codewords
+from podium.attendance.types import (
+    AttendanceRecord,
+    FieldOfStudyAttendance,
+    HistoryItem,
+    PreloadAttendee,
+    RemovalFilters,
+    RemovalResult,
+)
+from podium.enums import CheckinAction
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import InvalidInput
+from podium.models import Checkin, Event, EventSession, FieldOfStudy
+from podium.people.service import attendee_details, find_or_create_attendees
+from podium.people.types import AttendeeDetails
+
+_ATTEMPTS = 2
+
+
+class _Action(Protocol):
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+
+def total_time_attended(history: Iterable[_Action]) -> timedelta | None:
+    """The sum of the completed check-in → check-out intervals, in time order; None when no
+    interval is complete. A check-in while already in, or a check-out while out, is ignored."""
+    total: timedelta | None = None
+    since: datetime | None = None
+    for entry in sorted(history, key=lambda e: e.at):
+        if entry.action == CheckinAction.CHECKIN and since is None:
+            since = entry.at
+        elif entry.action == CheckinAction.CHECKOUT and since is not None:
+            total = (total or timedelta()) + max(entry.at - since, timedelta())
+            since = None
+    return total
+
+
+async def list_attendance(uow: UnitOfWork, *, session: EventSession) -> list[AttendanceRecord]:
+    """Every record of ``session``, preloaded ones included: earliest check-in first, those
+    never checked in last, then by attendee name. A fixed number of queries."""
+    attendance = await repository.load_session_attendance(uow, session_id=session.id)
+    return _records(attendance)
+
+
+async def preload_attendees(
+    uow: UnitOfWork, *, session: EventSession, attendees: Sequence[PreloadAttendee]
+) -> int:
+    """Give each of ``attendees`` a record for ``session`` so that they can check in (kiosks).
+
+    Each entry is matched to an attendee of the event as ``people.find_or_create_attendees``
+    does (by external_id, else email, case-insensitive; blank values of a matched attendee are
+    filled in, others kept), and missing attendees are created. A preloaded record (no
+    check-in yet) is created for each attendee who has none; existing records are never
+    removed or changed.
+
+    Returns the number of distinct attendees of the request that have a record for the
+    session afterwards (an entry repeated, or two entries matching the same person, count
+    once). Every entry is checked before anything is written: InvalidInput names ``[i].field``
+    of the first bad one, e.g. an entry with neither email nor external_id.
+    """
+    people = [_details(index, entry) for index, entry in enumerate(attendees)]
+    if not people:
+        return 0
+    event = await uow.session.get(Event, session.event_id)
+    assert event is not None  # a session always belongs to an event
+    matched = await find_or_create_attendees(uow, event=event, people=people)
+    attendee_ids = sorted({attendee.id for attendee in matched})
+    for attempt in range(_ATTEMPTS):
+        existing = await repository.find_checkin_ids(
+            uow, session_id=session.id, attendee_ids=attendee_ids
+        )
+        try:
+            async with uow.session.begin_nested():
+                uow.session.add_all(
+                    Checkin(
+                        session_id=session.id,
+                        attendee_id=attendee_id,
+                        preloaded=True,
+                        checked_in=False,
+                    )
+                    for attendee_id in attendee_ids
+                    if attendee_id not in existing
+                )
+        except IntegrityError:
+            # someone checked in or preloaded one of them meanwhile; their record stands
+            if attempt + 1 == _ATTEMPTS:
+                raise
+            continue
+        break
+    return len(attendee_ids)
+
+
+async def clear_attendance(uow: UnitOfWork, *, session: EventSession) -> int:
+    """Delete every record of ``session`` (preloaded ones too) with its history, codewords
+    and credit adjustments; returns how many records. The attendees stay in the event."""
+    return await repository.delete_session_checkins(uow, session_id=session.id)
+
+
+async def remove_checkins(
+    uow: UnitOfWork,
+    *,
+    session: EventSession,
+    all: bool = False,
+    email: str | None = None,
+    external_id: str | None = None,
+    preview: bool = False,
+) -> RemovalResult:
+    """Remove the records of ``session`` that one filter selects, and report them.
+
+    Exactly one filter: ``all`` (every record), ``email`` or ``external_id`` (exact and
+    case-insensitive; every attendee with that email or id, so two people sharing an email
+    both lose their record). A blank email or external_id counts as not passed. With
+    ``preview`` nothing is removed and the result says what would be.
+
+    InvalidInput "Too many possible filters…" when more than one filter is used, "No valid
+    filters were passed…" when none is. Deletes the records with their history, codewords and
+    credit adjustments.
+    """
+    email = email.strip() if email and email.strip() else None
+    external_id = external_id.strip() if external_id and external_id.strip() else None
+    used = [
+        name for name, on in (("all", all), ("email", email), ("external_id", external_id)) if on
+    ]
+    if len(used) > 1:
+        raise InvalidInput(
+            "Too many possible filters: pass only one of all, email and external_id "
+            f"(this request passed {' and '.join(used)}).",
+            field=used[1],
+        )
+    if not used:
+        raise InvalidInput(
+            'No valid filters were passed: pass "all": true, an email or an external_id.',
+            field="all",
+        )
+    attendance = await repository.load_session_attendance(
+        uow,
+        session_id=session.id,
+        email_key=email.casefold() if email else None,
+        external_id_key=external_id.casefold() if external_id else None,
+    )
+    records = _records(attendance)
+    if not preview:
+        await repository.delete_checkins(uow, checkin_ids=[c.id for c in attendance.checkins])
+    return RemovalResult(
+        preview=preview,
+        filters=RemovalFilters(all=all, email=email, external_id=external_id),
+        records=tuple(records),
+    )
+
+
+def _details(index: int, entry: PreloadAttendee) -> AttendeeDetails:
+    try:
+        return attendee_details(
+            email=entry.email,
+            first_name=entry.first_name,
+            last_name=entry.last_name,
+            external_id=entry.external_id,
+            fields={
+                "field_1": entry.field_1,
+                "field_2": entry.field_2,
+                "field_3": entry.field_3,
+                "field_4": entry.field_4,
+                "field_5": entry.field_5,
+            },
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(f"[{index}].{exc.message}", field=f"[{index}].{exc.field}") from exc
+
+
+def _records(attendance: repository.SessionAttendance) -> list[AttendanceRecord]:
+    return [_record(checkin, attendance.fields_of_study) for checkin in attendance.checkins]
+
+
+def _record(checkin: Checkin, fields: Sequence[FieldOfStudy]) -> AttendanceRecord:
+    adjustments = {a.field_of_study_id: a for a in checkin.credit_adjustments}
+    history = tuple(
+        HistoryItem(action=CheckinAction(entry.action), at=entry.at, source=entry.source)
+        for entry in checkin.history
+    )
+    return AttendanceRecord(
+        checkin=checkin,
+        attendee=checkin.attendee,
+        fields_of_study=tuple(
+            FieldOfStudyAttendance(
+                name=field.name,
+                credits=adjustments[field.id].credits if field.id in adjustments else field.credits,
+                credits_adjusted=field.id in adjustments,
+                codewords=tally_codewords(field, checkin.codeword_submissions),
+            )
+            for field in fields
+        ),
+        history=history,
+        total_time_attended=total_time_attended(history),
+    )

@@ -1,0 +1,135 @@
+"""Use cases of attendance — the one module callers import.
+
+Check-in and check-out live in ``checkin.py``, codewords in ``codewords.py``, the session-wide
+report, preloading and removal in ``roster.py``; credit adjustments and notes are here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from podium.attendance import repository
+from podium.attendance.checkin import perform_checkin, perform_checkout
+from podium.attendance.codewords import submit_codeword, tally_codewords
+from podium.attendance.errors import CheckinNotFound
+from podium.attendance.roster import (
+    clear_attendance,
+    list_attendance,
+    preload_attendees,
+    remove_checkins,
+    total_time_attended,
+)
+from podium.kit.clock import utcnow
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import InvalidInput
+from podium.models import Attendee, Checkin, CreditAdjustment, EventSession
+
+__all__ = [
+    "adjust_credits",
+    "clear_attendance",
+    "get_checkin",
+    "list_attendance",
+    "perform_checkin",
+    "perform_checkout",
+    "preload_attendees",
+    "remove_checkins",
+    "set_admin_note",
+    "set_attendee_note",
+    "submit_codeword",
+    "tally_codewords",
+    "total_time_attended",
+]
+
+# DecimalAmount is NUMERIC(12, 4): eight digits before the point, four after
+_CREDITS_LIMIT = Decimal("100000000")
+_CREDITS_PLACES = 4
+_ATTEMPTS = 2
+
+
+async def get_checkin(uow: UnitOfWork, *, session: EventSession, attendee: Attendee) -> Checkin:
+    """The attendee's record for the session; CheckinNotFound when they have none."""
+    record = await repository.find_checkin(uow, session_id=session.id, attendee_id=attendee.id)
+    if record is None:
+        raise CheckinNotFound("This attendee has no check-in record for this session.")
+    return record
+
+
+async def adjust_credits(
+    uow: UnitOfWork,
+    *,
+    checkin: Checkin,
+    field_of_study_name: str,
+    credits: Decimal,
+    reason: str | None = None,
+    adjusted_by: str | None = None,
+) -> CreditAdjustment:
+    """Award ``credits`` by hand for one field of study of the record's session (admin).
+
+    Creates the record's adjustment for that field or replaces it (credits, reason, who,
+    when); from then on the record shows these credits for the field instead of the
+    session's. InvalidInput for an unknown field of study or credits that are negative, not
+    a number, or finer than 0.0001. Flushes.
+    """
+    _check_credits(credits)
+    key = field_of_study_name.strip().casefold()
+    field = (
+        await repository.find_field_of_study(uow, session_id=checkin.session_id, name_key=key)
+        if key
+        else None
+    )
+    if field is None:
+        raise InvalidInput(
+            f'field_of_study: this session has no field of study "{field_of_study_name.strip()}"',
+            field="field_of_study",
+        )
+    reason = reason.strip() if reason and reason.strip() else None
+    adjusted_by = adjusted_by.strip()[:255] if adjusted_by and adjusted_by.strip() else None
+    for attempt in range(_ATTEMPTS):
+        adjustment = await repository.find_credit_adjustment(
+            uow, checkin_id=checkin.id, field_of_study_id=field.id
+        )
+        try:
+            async with uow.session.begin_nested():
+                if adjustment is None:
+                    adjustment = CreditAdjustment(checkin_id=checkin.id, field_of_study_id=field.id)
+                    uow.session.add(adjustment)
+                adjustment.credits = credits
+                adjustment.reason = reason
+                adjustment.adjusted_by = adjusted_by
+                adjustment.adjusted_at = utcnow()
+        except IntegrityError:
+            if attempt + 1 == _ATTEMPTS:
+                raise
+            continue
+        return adjustment
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def set_attendee_note(uow: UnitOfWork, *, checkin: Checkin, note: str | None) -> Checkin:
+    """Set the attendee's own note on their record; blank or None removes it. Flushes."""
+    checkin.attendee_note = note.strip() if note and note.strip() else None
+    await uow.session.flush()
+    return checkin
+
+
+async def set_admin_note(uow: UnitOfWork, *, checkin: Checkin, note: str | None) -> Checkin:
+    """Set the administrators' note on a record; blank or None removes it. Flushes."""
+    checkin.admin_note = note.strip() if note and note.strip() else None
+    await uow.session.flush()
+    return checkin
+
+
+def _check_credits(credits: Decimal) -> None:
+    if not credits.is_finite() or credits < 0 or credits >= _CREDITS_LIMIT:
+        raise InvalidInput(
+            f'credits: "{credits}" is not a number of credits; use a value from 0 to 99999999',
+            field="credits",
+        )
+    exponent = credits.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -_CREDITS_PLACES:
+        raise InvalidInput(
+            f'credits: "{credits}" has more than {_CREDITS_PLACES} decimal places',
+            field="credits",
+        )

@@ -1,0 +1,113 @@
+"""Inputs and read models of attendance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from podium.enums import CheckinAction
+from podium.models import Attendee, Checkin
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreloadAttendee:
+    """One person to preload for a session, as an integrator sends them (not yet checked).
+
+    Needs an email or an external_id; the rest is optional.
+    """
+
+    email: str | None = None
+    external_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    field_1: str | None = None
+    field_2: str | None = None
+    field_3: str | None = None
+    field_4: str | None = None
+    field_5: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodewordTally:
+    """An attendee's codewords of one field of study.
+
+    ``valid`` holds the defined spelling of each codeword they submitted, in submission order;
+    ``missed`` the defined codewords they did not submit, in the session's order.
+    """
+
+    possible: int
+    valid: tuple[str, ...]
+    missed: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodewordResult:
+    """What a codeword submission did.
+
+    ``accepted``: the word is one of the field's codewords. ``already_submitted``: it was
+    accepted before, so nothing new was recorded. ``codewords``: the tally afterwards.
+    """
+
+    accepted: bool
+    already_submitted: bool
+    field_of_study: str
+    codewords: CodewordTally
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldOfStudyAttendance:
+    """A field of study as it appears on a check-in record.
+
+    ``credits`` is what an administrator awarded by hand when ``credits_adjusted``, else the
+    session's credits for the field.
+    """
+
+    name: str
+    credits: Decimal
+    credits_adjusted: bool
+    codewords: CodewordTally
+
+
+@dataclass(frozen=True, kw_only=True)
+class HistoryItem:
+    action: CheckinAction
+    at: datetime
+    source: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendanceRecord:
+    """One attendee's attendance of a session, everything a report shows about it."""
+
+    checkin: Checkin
+    attendee: Attendee
+    fields_of_study: tuple[FieldOfStudyAttendance, ...]
+    history: tuple[HistoryItem, ...]
+    total_time_attended: timedelta | None
+
+    @property
+    def evaluation_complete(self) -> bool:
+        return self.checkin.evaluation_completed_at is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemovalFilters:
+    """The filter a removal used: exactly one of ``all``, ``email``, ``external_id`` is set."""
+
+    all: bool
+    email: str | None
+    external_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemovalResult:
+    """The records a removal matched (removed, unless ``preview``)."""
+
+    preview: bool
+    filters: RemovalFilters
+    records: tuple[AttendanceRecord, ...]
+
+    @property
+    def found(self) -> int:
+        return len(self.records)
