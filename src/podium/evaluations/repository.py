@@ -1,0 +1,98 @@
+"""Queries of session evaluations, scoped by the event (directly or through its session)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from podium.kit.db import UnitOfWork
+from podium.models import (
+    Attendee,
+    Checkin,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Event,
+    EventSession,
+    Presenter,
+    SessionPresenter,
+)
+
+
+async def next_question_position(uow: UnitOfWork, *, event: Event) -> int:
+    highest = await uow.session.scalar(
+        select(func.max(EvaluationQuestion.position)).where(EvaluationQuestion.event_id == event.id)
+    )
+    return (highest or 0) + 1
+
+
+async def list_form_questions(
+    uow: UnitOfWork, *, session: EventSession
+) -> list[EvaluationQuestion]:
+    """The event-wide questions and ``session``'s own, by position."""
+    return list(
+        await uow.session.scalars(
+            select(EvaluationQuestion)
+            .where(
+                EvaluationQuestion.event_id == session.event_id,
+                or_(
+                    EvaluationQuestion.session_id.is_(None),
+                    EvaluationQuestion.session_id == session.id,
+                ),
+            )
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+        )
+    )
+
+
+async def list_session_presenters(uow: UnitOfWork, *, session: EventSession) -> list[Presenter]:
+    return list(
+        await uow.session.scalars(
+            select(Presenter)
+            .join(SessionPresenter, SessionPresenter.presenter_id == Presenter.id)
+            .where(SessionPresenter.session_id == session.id)
+            .order_by(SessionPresenter.position, Presenter.id)
+        )
+    )
+
+
+async def lock_attendee(uow: UnitOfWork, *, attendee: Attendee) -> None:
+    """Hold the attendee's row until commit (PostgreSQL; SQLite writers are serialised)."""
+    await uow.session.execute(
+        select(Attendee.id).where(Attendee.id == attendee.id).with_for_update()
+    )
+
+
+async def delete_responses(uow: UnitOfWork, *, session: EventSession, attendee: Attendee) -> None:
+    await uow.session.execute(
+        delete(EvaluationResponse).where(
+            EvaluationResponse.session_id == session.id,
+            EvaluationResponse.attendee_id == attendee.id,
+        )
+    )
+
+
+async def find_checkin(
+    uow: UnitOfWork, *, session: EventSession, attendee: Attendee
+) -> Checkin | None:
+    return await uow.session.scalar(
+        select(Checkin).where(Checkin.session_id == session.id, Checkin.attendee_id == attendee.id)
+    )
+
+
+async def list_event_responses(
+    uow: UnitOfWork, *, event: Event
+) -> list[tuple[EvaluationResponse, EventSession]]:
+    """Every response in ``event`` with its session, question, attendee and presenter loaded,
+    by submission time then id; one query."""
+    result = await uow.session.execute(
+        select(EvaluationResponse, EventSession)
+        .join(EventSession, EventSession.id == EvaluationResponse.session_id)
+        .where(EventSession.event_id == event.id)
+        .options(
+            joinedload(EvaluationResponse.question),
+            joinedload(EvaluationResponse.attendee),
+            joinedload(EvaluationResponse.presenter),
+        )
+        .order_by(EvaluationResponse.submitted_at, EvaluationResponse.id)
+    )
+    return [(response, session) for response, session in result]

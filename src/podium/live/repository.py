@@ -1,0 +1,103 @@
+"""Queries of live interaction. Polls and questions are found through their session, so another
+event's poll or question is never found."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import joinedload
+
+from podium.kit.db import UnitOfWork
+from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
+
+
+async def find_poll(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Poll | None:
+    return await uow.session.scalar(
+        select(Poll).where(Poll.session_id == session.id, Poll.public_id == public_id)
+    )
+
+
+async def find_question(
+    uow: UnitOfWork, *, session: EventSession, public_id: str
+) -> Question | None:
+    return await uow.session.scalar(
+        select(Question).where(Question.session_id == session.id, Question.public_id == public_id)
+    )
+
+
+async def next_poll_rank(uow: UnitOfWork, *, session: EventSession) -> int:
+    highest = await uow.session.scalar(
+        select(func.max(Poll.rank)).where(Poll.session_id == session.id)
+    )
+    return (highest or 0) + 1
+
+
+async def find_vote(uow: UnitOfWork, *, poll: Poll, attendee: Attendee) -> Vote | None:
+    return await uow.session.scalar(
+        select(Vote).where(Vote.poll_id == poll.id, Vote.attendee_id == attendee.id)
+    )
+
+
+async def has_upvoted(uow: UnitOfWork, *, question: Question, attendee: Attendee) -> bool:
+    found = await uow.session.scalar(
+        select(
+            exists().where(
+                QuestionUpvote.question_id == question.id,
+                QuestionUpvote.attendee_id == attendee.id,
+            )
+        )
+    )
+    return bool(found)
+
+
+async def upvote_count(uow: UnitOfWork, *, question: Question) -> int:
+    count = await uow.session.scalar(
+        select(Question.upvote_count).where(Question.id == question.id)
+    )
+    return int(count or 0)
+
+
+async def increment_upvotes(uow: UnitOfWork, *, question: Question) -> int:
+    """Add one to the question's count in the database (not read-modify-write: concurrent
+    upvotes each count) and return the new count."""
+    count = await uow.session.scalar(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(upvote_count=Question.upvote_count + 1)
+        .returning(Question.upvote_count)
+        .execution_options(synchronize_session=False)
+    )
+    return int(count or 0)
+
+
+async def list_polls(uow: UnitOfWork, *, session: EventSession) -> list[Poll]:
+    return list(
+        await uow.session.scalars(
+            select(Poll)
+            .where(Poll.session_id == session.id)
+            .order_by(Poll.rank, Poll.created_at, Poll.id)
+        )
+    )
+
+
+async def list_session_votes(uow: UnitOfWork, *, session: EventSession) -> list[Vote]:
+    """Every vote in every poll of the session, oldest first."""
+    return list(
+        await uow.session.scalars(
+            select(Vote)
+            .join(Poll, Poll.id == Vote.poll_id)
+            .where(Poll.session_id == session.id)
+            .order_by(Vote.cast_at, Vote.id)
+        )
+    )
+
+
+async def list_questions(uow: UnitOfWork, *, session: EventSession) -> list[Question]:
+    """The session's questions oldest first, each with its asker loaded."""
+    return list(
+        await uow.session.scalars(
+            select(Question)
+            .where(Question.session_id == session.id)
+            .options(joinedload(Question.attendee))
+            .order_by(Question.created_at, Question.id)
+        )
+    )

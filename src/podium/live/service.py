@@ -1,0 +1,535 @@
+"""Use cases of live interaction: polls and votes, questions and upvotes.
+
+Every change queues one small message on the session's channel ``session:<session public id>``
+with :meth:`UnitOfWork.publish` (sent after commit, dropped on rollback). Messages carry ids and
+flags only, never text: a channel is shared by the audience and the moderators, and a question
+waiting for moderation must not reach the audience. Listeners fetch what they show. The messages:
+
+- ``{"type": "poll.created", "poll": <poll public id>}``
+- ``{"type": "poll.opened", "poll"}`` and ``{"type": "poll.closed", "poll"}``
+- ``{"type": "poll.results", "poll", "visible": bool}``
+- ``{"type": "poll.voted", "poll"}``
+- ``{"type": "question.asked", "question": <question public id>, "state"}``
+- ``{"type": "question.approved", "question"}`` and ``{"type": "question.dismissed", "question"}``
+- ``{"type": "question.answered", "question", "answered": bool}``
+- ``{"type": "question.pinned", "question", "pinned": bool}``
+- ``{"type": "question.upvoted", "question", "upvotes": int}``
+
+A poll moves draft → open → closed, and closed → open again (reopening); anything else raises
+PollStateConflict. Votes are 0-based indexes into the poll's ``choices`` (multiple choice and
+multiple answer), a 1-based position on the scale (rating), or a text (word cloud, open text).
+
+Use cases that record a moment take ``at`` (default: now) for imports and the demo event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from podium.enums import PollState, PollType, QuestionState
+from podium.kit import ids
+from podium.kit.clock import utcnow
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import InvalidInput
+from podium.live import repository
+from podium.live.errors import (
+    AlreadyVoted,
+    PollNotFound,
+    PollNotOpen,
+    PollStateConflict,
+    QuestionNotFound,
+    QuestionStateConflict,
+)
+from podium.live.types import Answer, PollAnswer, PollResults, SessionLiveData
+from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
+
+MAX_POLL_NAME_LENGTH = 1000
+MAX_CHOICES = 20
+MAX_CHOICE_LENGTH = 500
+DEFAULT_RATING_SCALE = 5
+MIN_RATING_SCALE, MAX_RATING_SCALE = 2, 10
+MAX_WORD_CLOUD_LENGTH = 100
+MAX_OPEN_TEXT_LENGTH = 1000
+MAX_QUESTION_LENGTH = 1000
+MAX_NONCE_LENGTH = 64
+
+_CHOICE_POLLS = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER})
+_TEXT_POLLS = frozenset({PollType.WORD_CLOUD, PollType.OPEN_TEXT})
+
+_POLL_TRANSITIONS: dict[PollState, frozenset[PollState]] = {
+    PollState.DRAFT: frozenset({PollState.OPEN}),
+    PollState.OPEN: frozenset({PollState.CLOSED}),
+    PollState.CLOSED: frozenset({PollState.OPEN}),
+}
+
+
+def _channel(session_public_id: str) -> str:
+    return f"session:{session_public_id}"
+
+
+async def _publish(uow: UnitOfWork, *, session_id: int, message: dict[str, Any]) -> None:
+    # the edge loaded the session to find the poll or question, so this is an identity-map hit
+    session = await uow.session.get(EventSession, session_id)
+    if session is not None:
+        uow.publish(_channel(session.public_id), message)
+
+
+# --- polls ---------------------------------------------------------------------------------
+
+
+def _poll_type(value: PollType | str) -> PollType:
+    try:
+        return PollType(value)
+    except ValueError as exc:
+        names = ", ".join(f'"{member.value}"' for member in PollType)
+        raise InvalidInput(
+            f'type: "{value}" is not a poll type; use one of {names}', field="type"
+        ) from exc
+
+
+def _labels(choices: Sequence[str], *, minimum: int, maximum: int) -> list[str]:
+    if isinstance(choices, str):
+        raise InvalidInput("choices: give a list of choices", field="choices")
+    labels = [str(choice).strip() for choice in choices]
+    if not minimum <= len(labels) <= maximum:
+        raise InvalidInput(
+            f"choices: give between {minimum} and {maximum} choices (got {len(labels)})",
+            field="choices",
+        )
+    seen: set[str] = set()
+    for position, label in enumerate(labels, start=1):
+        if not label:
+            raise InvalidInput(f"choices: choice {position} is blank", field="choices")
+        if len(label) > MAX_CHOICE_LENGTH:
+            raise InvalidInput(
+                f"choices: choice {position} is longer than {MAX_CHOICE_LENGTH} characters",
+                field="choices",
+            )
+        if label.casefold() in seen:
+            raise InvalidInput(f'choices: "{label}" is given twice', field="choices")
+        seen.add(label.casefold())
+    return labels
+
+
+def _poll_choices(
+    poll_type: PollType, choices: Sequence[str] | None, scale: int | None
+) -> list[str]:
+    if poll_type in _CHOICE_POLLS:
+        if scale is not None:
+            raise InvalidInput("scale: only rating polls have a scale", field="scale")
+        return _labels(choices or [], minimum=2, maximum=MAX_CHOICES)
+    if poll_type is PollType.RATING:
+        if choices is not None and scale is not None:
+            raise InvalidInput(
+                "scale: give either the scale's labels (choices) or its size (scale), not both",
+                field="scale",
+            )
+        if choices is not None:
+            return _labels(choices, minimum=MIN_RATING_SCALE, maximum=MAX_RATING_SCALE)
+        size = DEFAULT_RATING_SCALE if scale is None else scale
+        if not MIN_RATING_SCALE <= size <= MAX_RATING_SCALE:
+            raise InvalidInput(
+                f"scale: a rating scale has {MIN_RATING_SCALE} to {MAX_RATING_SCALE} points",
+                field="scale",
+            )
+        return [str(point) for point in range(1, size + 1)]
+    if choices or scale is not None:
+        raise InvalidInput(
+            f"choices: a {poll_type.value} poll takes free text, not choices", field="choices"
+        )
+    return []
+
+
+async def create_poll(
+    uow: UnitOfWork,
+    *,
+    session: EventSession,
+    name: str,
+    type: PollType | str,
+    choices: Sequence[str] | None = None,
+    scale: int | None = None,
+    rank: int | None = None,
+    at: datetime | None = None,
+) -> Poll:
+    """Add a draft poll to ``session``; emits ``poll.created``.
+
+    Choice polls need 2 to 20 distinct, non-blank choices. A rating poll takes either labels for
+    its points (``choices``, 2 to 10, e.g. ["Poor", …, "Great"]) or a size (``scale``, 2 to 10,
+    labels "1".."N"); neither means a 1-5 scale. Word cloud and open text polls take no choices.
+    ``rank`` orders the session's polls; None puts the poll after the others.
+    """
+    poll_type = _poll_type(type)
+    title = name.strip()
+    if not title:
+        raise InvalidInput("name: a poll needs a name (the question it asks)", field="name")
+    if len(title) > MAX_POLL_NAME_LENGTH:
+        raise InvalidInput(
+            f"name: a poll's name is at most {MAX_POLL_NAME_LENGTH} characters", field="name"
+        )
+    labels = _poll_choices(poll_type, choices, scale)
+    if rank is not None and rank < 0:
+        raise InvalidInput("rank: a poll's rank is 0 or more", field="rank")
+    poll = Poll(
+        session_id=session.id,
+        public_id=ids.object_id(),
+        name=title,
+        type=poll_type.value,
+        choices=labels,
+        state=PollState.DRAFT.value,
+        rank=rank if rank is not None else await repository.next_poll_rank(uow, session=session),
+        show_results=False,
+        created_at=at or utcnow(),
+    )
+    uow.session.add(poll)
+    await uow.session.flush()
+    uow.publish(_channel(session.public_id), {"type": "poll.created", "poll": poll.public_id})
+    return poll
+
+
+async def get_poll(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Poll:
+    """The poll ``public_id`` of ``session``; PollNotFound for any other session's poll."""
+    poll = await repository.find_poll(uow, session=session, public_id=public_id)
+    if poll is None:
+        raise PollNotFound(f'There is no poll with the id "{public_id}" in this session.')
+    return poll
+
+
+def _move(poll: Poll, target: PollState) -> None:
+    current = PollState(poll.state)
+    if target not in _POLL_TRANSITIONS[current]:
+        raise PollStateConflict(f"This poll is {current.value}; it cannot be {target.value} now.")
+    poll.state = target.value
+
+
+async def open_poll(uow: UnitOfWork, *, poll: Poll, at: datetime | None = None) -> Poll:
+    """Open a draft or closed poll for votes (reopening keeps the votes cast); emits
+    ``poll.opened``. PollStateConflict when it is already open."""
+    _move(poll, PollState.OPEN)
+    poll.opened_at = at or utcnow()
+    poll.closed_at = None
+    await uow.session.flush()
+    await _publish(
+        uow, session_id=poll.session_id, message={"type": "poll.opened", "poll": poll.public_id}
+    )
+    return poll
+
+
+async def close_poll(uow: UnitOfWork, *, poll: Poll, at: datetime | None = None) -> Poll:
+    """Stop an open poll taking votes; emits ``poll.closed``. PollStateConflict unless open."""
+    _move(poll, PollState.CLOSED)
+    poll.closed_at = at or utcnow()
+    await uow.session.flush()
+    await _publish(
+        uow, session_id=poll.session_id, message={"type": "poll.closed", "poll": poll.public_id}
+    )
+    return poll
+
+
+async def set_poll_results_visible(uow: UnitOfWork, *, poll: Poll, visible: bool) -> Poll:
+    """Show or hide the poll's results to the audience, in any state; emits ``poll.results``
+    when this changes something."""
+    if poll.show_results == visible:
+        return poll
+    poll.show_results = visible
+    await uow.session.flush()
+    await _publish(
+        uow,
+        session_id=poll.session_id,
+        message={"type": "poll.results", "poll": poll.public_id, "visible": visible},
+    )
+    return poll
+
+
+def _only(field: str, **given: object) -> None:
+    for name, value in given.items():
+        if value is not None:
+            raise InvalidInput(f"{name}: this poll takes {field}, not {name}", field=name)
+
+
+def _vote_choices(poll: Poll, choices: Sequence[int] | None) -> list[int]:
+    if choices is None:
+        raise InvalidInput("choices: choose an answer", field="choices")
+    picked = list(choices)
+    for index in picked:
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise InvalidInput("choices: choices are given by their index", field="choices")
+        if not 0 <= index < len(poll.choices):
+            raise InvalidInput(f"choices: there is no choice {index} in this poll", field="choices")
+    if len(set(picked)) != len(picked):
+        raise InvalidInput("choices: a choice is given twice", field="choices")
+    if poll.type == PollType.MULTIPLE_CHOICE and len(picked) != 1:
+        raise InvalidInput("choices: choose exactly one answer", field="choices")
+    if not picked:
+        raise InvalidInput("choices: choose at least one answer", field="choices")
+    return sorted(picked)
+
+
+def _vote_rating(poll: Poll, rating: int | None) -> int:
+    scale = len(poll.choices)
+    if rating is None or isinstance(rating, bool) or not isinstance(rating, int):
+        raise InvalidInput(f"rating: give a rating from 1 to {scale}", field="rating")
+    if not 1 <= rating <= scale:
+        raise InvalidInput(f"rating: {rating} is not on the scale of 1 to {scale}", field="rating")
+    return rating
+
+
+def _vote_text(poll: Poll, text: str | None) -> str:
+    limit = MAX_WORD_CLOUD_LENGTH if poll.type == PollType.WORD_CLOUD else MAX_OPEN_TEXT_LENGTH
+    answer = (text or "").strip()
+    if not answer:
+        raise InvalidInput("text: write an answer", field="text")
+    if len(answer) > limit:
+        raise InvalidInput(f"text: an answer is at most {limit} characters", field="text")
+    return answer
+
+
+def _validated_vote(
+    poll: Poll, *, choices: Sequence[int] | None, rating: int | None, text: str | None
+) -> Vote:
+    vote = Vote(poll_id=poll.id)
+    poll_type = PollType(poll.type)
+    if poll_type in _CHOICE_POLLS:
+        _only("choices", rating=rating, text=text)
+        vote.choices = _vote_choices(poll, choices)
+    elif poll_type is PollType.RATING:
+        _only("a rating", choices=choices, text=text)
+        vote.rating = _vote_rating(poll, rating)
+    else:
+        _only("text", choices=choices, rating=rating)
+        vote.text = _vote_text(poll, text)
+    return vote
+
+
+def _replay_or_conflict(existing: Vote, nonce: str | None) -> Vote:
+    if nonce is not None and existing.nonce == nonce:
+        return existing
+    raise AlreadyVoted("You have already voted in this poll.")
+
+
+async def cast_vote(
+    uow: UnitOfWork,
+    *,
+    poll: Poll,
+    attendee: Attendee,
+    choices: Sequence[int] | None = None,
+    rating: int | None = None,
+    text: str | None = None,
+    nonce: str | None = None,
+    at: datetime | None = None,
+) -> Vote:
+    """Record ``attendee``'s vote in an open poll; emits ``poll.voted``.
+
+    Give the field the poll's type takes: ``choices`` (exactly one index for multiple choice,
+    one or more distinct indexes for multiple answer), ``rating`` (1..scale) or ``text``
+    (trimmed, non-blank, at most 100 characters for a word cloud and 1000 for open text).
+
+    One vote per attendee and poll, enforced by a unique constraint; the insert runs in a
+    savepoint so that losing a race to a concurrent vote is answered like a repeat. A replay
+    with the nonce of the attendee's vote returns that vote and changes nothing, even once the
+    poll has closed; any other second vote raises AlreadyVoted. PollNotOpen unless the poll is
+    open.
+    """
+    if nonce is not None and not 0 < len(nonce) <= MAX_NONCE_LENGTH:
+        raise InvalidInput(f"nonce: a nonce has 1 to {MAX_NONCE_LENGTH} characters", field="nonce")
+    existing = await repository.find_vote(uow, poll=poll, attendee=attendee)
+    if existing is not None:
+        return _replay_or_conflict(existing, nonce)
+    if poll.state != PollState.OPEN:
+        raise PollNotOpen("This poll is not open for votes.")
+    vote = _validated_vote(poll, choices=choices, rating=rating, text=text)
+    vote.attendee_id = attendee.id
+    vote.nonce = nonce
+    vote.cast_at = at or utcnow()
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(vote)
+    except IntegrityError:
+        existing = await repository.find_vote(uow, poll=poll, attendee=attendee)
+        if existing is None:
+            raise
+        return _replay_or_conflict(existing, nonce)
+    await _publish(
+        uow, session_id=poll.session_id, message={"type": "poll.voted", "poll": poll.public_id}
+    )
+    return vote
+
+
+def vote_answer(poll: Poll, vote: Vote) -> Answer:
+    """What ``vote`` says in the poll's words: a label, labels, a rating or a text."""
+    if vote.choices is not None:
+        labels = [poll.choices[index] for index in vote.choices if 0 <= index < len(poll.choices)]
+        return labels[0] if poll.type == PollType.MULTIPLE_CHOICE and labels else labels
+    if vote.rating is not None:
+        return vote.rating
+    return vote.text or ""
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+async def ask_question(
+    uow: UnitOfWork,
+    *,
+    session: EventSession,
+    attendee: Attendee | None,
+    text: str,
+    moderated: bool = False,
+    at: datetime | None = None,
+) -> Question:
+    """Add a question to ``session``'s Q&A; emits ``question.asked``.
+
+    The text is trimmed, non-blank and at most 1000 characters. A question is approved (shown
+    to the audience) at once, or pending a moderator's approval when ``moderated`` (Podium has
+    no per-event moderation setting yet; the page that asks decides). ``attendee`` None is an
+    anonymous question.
+    """
+    body = text.strip()
+    if not body:
+        raise InvalidInput("text: write a question", field="text")
+    if len(body) > MAX_QUESTION_LENGTH:
+        raise InvalidInput(
+            f"text: a question is at most {MAX_QUESTION_LENGTH} characters", field="text"
+        )
+    state = QuestionState.PENDING if moderated else QuestionState.APPROVED
+    question = Question(
+        session_id=session.id,
+        public_id=ids.object_id(),
+        attendee_id=attendee.id if attendee is not None else None,
+        text=body,
+        state=state.value,
+        answered=False,
+        pinned=False,
+        upvote_count=0,
+        created_at=at or utcnow(),
+    )
+    uow.session.add(question)
+    await uow.session.flush()
+    set_committed_value(question, "attendee", attendee)
+    uow.publish(
+        _channel(session.public_id),
+        {"type": "question.asked", "question": question.public_id, "state": state.value},
+    )
+    return question
+
+
+async def get_question(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Question:
+    """The question ``public_id`` of ``session``; QuestionNotFound for any other session's."""
+    question = await repository.find_question(uow, session=session, public_id=public_id)
+    if question is None:
+        raise QuestionNotFound(f'There is no question with the id "{public_id}" in this session.')
+    return question
+
+
+async def upvote_question(uow: UnitOfWork, *, question: Question, attendee: Attendee) -> int:
+    """Add ``attendee``'s upvote to an approved question and return its upvote count; emits
+    ``question.upvoted``.
+
+    Once per attendee, enforced by the upvote table's primary key (inserted in a savepoint): a
+    repeat, or losing a race to one's own concurrent upvote, changes nothing and returns the
+    current count. The count is raised with ``upvote_count = upvote_count + 1`` in the same
+    transaction, so concurrent upvotes by different attendees all count.
+    QuestionStateConflict for a question the audience does not see (pending or dismissed).
+    """
+    if await repository.has_upvoted(uow, question=question, attendee=attendee):
+        return await repository.upvote_count(uow, question=question)
+    if question.state != QuestionState.APPROVED:
+        raise QuestionStateConflict("Only a question shown to the audience can be upvoted.")
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(QuestionUpvote(question_id=question.id, attendee_id=attendee.id))
+    except IntegrityError:
+        if not await repository.has_upvoted(uow, question=question, attendee=attendee):
+            raise
+        return await repository.upvote_count(uow, question=question)
+    count = await repository.increment_upvotes(uow, question=question)
+    set_committed_value(question, "upvote_count", count)
+    await _publish(
+        uow,
+        session_id=question.session_id,
+        message={"type": "question.upvoted", "question": question.public_id, "upvotes": count},
+    )
+    return count
+
+
+async def _moderate(uow: UnitOfWork, question: Question, message: dict[str, Any]) -> Question:
+    await uow.session.flush()
+    await _publish(
+        uow, session_id=question.session_id, message={**message, "question": question.public_id}
+    )
+    return question
+
+
+async def approve_question(uow: UnitOfWork, *, question: Question) -> Question:
+    """Show a pending or dismissed question to the audience; emits ``question.approved``.
+    Approving an approved question changes nothing and emits nothing."""
+    if question.state == QuestionState.APPROVED:
+        return question
+    question.state = QuestionState.APPROVED.value
+    return await _moderate(uow, question, {"type": "question.approved"})
+
+
+async def dismiss_question(uow: UnitOfWork, *, question: Question) -> Question:
+    """Hide a question from the audience (and unpin it); emits ``question.dismissed``.
+    Dismissing a dismissed question changes nothing and emits nothing."""
+    if question.state == QuestionState.DISMISSED:
+        return question
+    question.state = QuestionState.DISMISSED.value
+    question.pinned = False
+    return await _moderate(uow, question, {"type": "question.dismissed"})
+
+
+async def mark_question_answered(
+    uow: UnitOfWork, *, question: Question, answered: bool = True, at: datetime | None = None
+) -> Question:
+    """Mark a question answered (recording when) or not answered, in any state; emits
+    ``question.answered`` when this changes something."""
+    if question.answered == answered:
+        return question
+    question.answered = answered
+    question.answered_at = (at or utcnow()) if answered else None
+    return await _moderate(uow, question, {"type": "question.answered", "answered": answered})
+
+
+async def pin_question(uow: UnitOfWork, *, question: Question, pinned: bool = True) -> Question:
+    """Pin an approved question to the top of the Q&A, or unpin any question; emits
+    ``question.pinned`` when this changes something. Several questions may be pinned at once.
+    QuestionStateConflict when pinning a question that is not approved."""
+    if question.pinned == pinned:
+        return question
+    if pinned and question.state != QuestionState.APPROVED:
+        raise QuestionStateConflict("Approve this question before pinning it.")
+    question.pinned = pinned
+    return await _moderate(uow, question, {"type": "question.pinned", "pinned": pinned})
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+async def session_live_data(uow: UnitOfWork, *, session: EventSession) -> SessionLiveData:
+    """Every poll of ``session`` (drafts too) with its votes, and every question in any state.
+
+    Three queries, whatever the numbers of polls, votes and questions.
+    """
+    polls = await repository.list_polls(uow, session=session)
+    votes_by_poll: dict[int, list[Vote]] = {poll.id: [] for poll in polls}
+    for vote in await repository.list_session_votes(uow, session=session):
+        votes_by_poll.setdefault(vote.poll_id, []).append(vote)
+    questions = await repository.list_questions(uow, session=session)
+    return SessionLiveData(
+        polls=tuple(
+            PollResults(
+                poll=poll,
+                answers=tuple(
+                    PollAnswer(answer=vote_answer(poll, vote), cast_at=vote.cast_at)
+                    for vote in votes_by_poll[poll.id]
+                ),
+            )
+            for poll in polls
+        ),
+        questions=tuple(questions),
+    )

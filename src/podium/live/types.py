@@ -1,0 +1,36 @@
+"""Read models of live interaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeAlias
+
+from podium.models import Poll, Question
+
+# What one vote says, in the poll's own words: the label chosen (multiple choice), the labels
+# chosen (multiple answer), the rating (rating), or the text (word cloud, open text).
+Answer: TypeAlias = str | list[str] | int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PollAnswer:
+    answer: Answer
+    cast_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PollResults:
+    """A poll and every vote cast in it, oldest first."""
+
+    poll: Poll
+    answers: tuple[PollAnswer, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionLiveData:
+    """Everything polled and asked in a session: polls by rank, questions oldest first (each
+    with ``attendee`` loaded)."""
+
+    polls: tuple[PollResults, ...]
+    questions: tuple[Question, ...]
