@@ -7,7 +7,8 @@ then failed to commit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -40,7 +41,7 @@ class TransactionalRoute(APIRoute):
     """Runs each request in one unit of work: committed when the handler returns a success,
     rolled back when it raises or answers an error."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def transactional_handler(request: Request) -> Response:

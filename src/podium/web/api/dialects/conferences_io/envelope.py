@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -13,7 +14,7 @@ def ok(data: Any, *, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-def error(message: str, *, status: int, headers: dict[str, str] | None = None) -> Response:
+def error(message: str, *, status: int, headers: Mapping[str, str] | None = None) -> Response:
     body = {"status": "error", "code": str(status), "message": message}
     return Response(
         orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
