@@ -25,7 +25,7 @@ dev: $(VENV)/.installed-dev
 
 run: install
 	mkdir -p var
-	$(BIN)/podium demo --if-new
+	$(BIN)/podium demo
 	$(BIN)/podium serve --host $(HOST) --port $(PORT)
 
 test: dev

@@ -42,7 +42,8 @@ def parse_date(text: str) -> date:
         except ValueError:
             continue
     raise ValueError(
-        f'"{text}" is not a date; use YYYY-MM-DD (e.g. "2019-01-24") or a date like "January 23, 2023"'
+        f'"{text}" is not a date; use YYYY-MM-DD (e.g. "2019-01-24") '
+        'or a date like "January 23, 2023"'
     )
 
 

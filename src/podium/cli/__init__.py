@@ -1,0 +1,1 @@
+"""The ``podium`` command line: serve, migrate, and the operator's tasks (events, API keys)."""

@@ -1,0 +1,35 @@
+"""``podium serve``: migrate, then serve HTTP with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from podium.cli.running import run_migrations
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option(metavar="HOST", help="The address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, metavar="PORT", help="The TCP port to listen on.")
+    ] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, metavar="N", help="Worker processes; each opens its own database pool."
+        ),
+    ] = 1,
+) -> None:
+    """Migrate the database to the latest schema, then serve Podium over HTTP."""
+    run_migrations()
+    uvicorn.run(
+        "podium.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+    )
