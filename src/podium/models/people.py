@@ -34,7 +34,8 @@ class Attendee(Base):
     __tablename__ = "attendees"
     __table_args__ = (
         Index("ix_attendees_event_email", "event_id", "email_key"),
-        Index("ix_attendees_event_external_id", "event_id", "external_id_key"),
+        # one attendee per external id (NULLs are distinct, so attendees without one are free)
+        UniqueConstraint("event_id", "external_id_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 23:54:32.639065
+Create Date: 2026-11-22
 """
 
 from collections.abc import Sequence
@@ -84,12 +84,12 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attendees")),
+        sa.UniqueConstraint(
+            "event_id", "external_id_key", name=op.f("uq_attendees_event_id_external_id_key")
+        ),
     )
     with op.batch_alter_table("attendees", schema=None) as batch_op:
         batch_op.create_index("ix_attendees_event_email", ["event_id", "email_key"], unique=False)
-        batch_op.create_index(
-            "ix_attendees_event_external_id", ["event_id", "external_id_key"], unique=False
-        )
 
     op.create_table(
         "presenters",
@@ -636,7 +636,6 @@ def downgrade() -> None:
 
     op.drop_table("presenters")
     with op.batch_alter_table("attendees", schema=None) as batch_op:
-        batch_op.drop_index("ix_attendees_event_external_id")
         batch_op.drop_index("ix_attendees_event_email")
 
     op.drop_table("attendees")
