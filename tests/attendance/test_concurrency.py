@@ -1,11 +1,15 @@
 """Two requests racing to make the same row: the unique constraints decide, the loser re-reads.
 
-SQLite serialises writers (BEGIN IMMEDIATE), so the race only exists on PostgreSQL.
+On PostgreSQL the second transaction's insert waits on the first's unique key (or row lock) and
+then fails or re-reads; on SQLite (BEGIN IMMEDIATE) the second transaction waits to begin until
+the first has committed. Either way the outcome must be the same.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -27,12 +31,11 @@ from tests.attendance.helpers import count_rows
 from tests.factories import make_attendee, make_session
 
 WEB = AttendanceSource.WEB
+T = TypeVar("T")
 
 
 @pytest.fixture
 async def ids(db: Database) -> tuple[int, int]:
-    if db.is_sqlite:
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     async with db.unit_of_work() as u:
         event = await create_event(u, uri="example", name="Example Event")
         session = await make_session(u, event, fields_of_study={"Taxes": ("1", ["code5"])})
@@ -47,6 +50,21 @@ async def _load(uow: UnitOfWork, ids: tuple[int, int]) -> tuple[EventSession, At
     return session, attendee
 
 
+def _racing(
+    uow: UnitOfWork,
+    ids: tuple[int, int],
+    action: Callable[[EventSession, Attendee], Awaitable[T]],
+) -> asyncio.Task[T]:
+    """Start ``action`` in ``uow`` while another transaction is still open (the load is part
+    of the race: on SQLite it is where the second transaction waits)."""
+
+    async def _run() -> T:
+        session, attendee = await _load(uow, ids)
+        return await action(session, attendee)
+
+    return asyncio.create_task(_run())
+
+
 async def test_perform_checkin_racing_with_the_same_nonce_is_one_checkin(
     db: Database, ids: tuple[int, int]
 ) -> None:
@@ -54,9 +72,10 @@ async def test_perform_checkin_racing_with_the_same_nonce_is_one_checkin(
     try:
         session, attendee = await _load(first, ids)
         await perform_checkin(first, session=session, attendee=attendee, source=WEB, nonce="n")
-        session2, attendee2 = await _load(second, ids)
-        racing = asyncio.create_task(
-            perform_checkin(second, session=session2, attendee=attendee2, source=WEB, nonce="n")
+        racing = _racing(
+            second,
+            ids,
+            lambda s, a: perform_checkin(second, session=s, attendee=a, source=WEB, nonce="n"),
         )
         await asyncio.sleep(0.3)  # the second insert now waits on the first's unique key
         await first.commit()
@@ -79,9 +98,8 @@ async def test_perform_checkin_racing_without_a_nonce_is_already_checked_in(
     try:
         session, attendee = await _load(first, ids)
         await perform_checkin(first, session=session, attendee=attendee, source=WEB)
-        session2, attendee2 = await _load(second, ids)
-        racing = asyncio.create_task(
-            perform_checkin(second, session=session2, attendee=attendee2, source=WEB)
+        racing = _racing(
+            second, ids, lambda s, a: perform_checkin(second, session=s, attendee=a, source=WEB)
         )
         await asyncio.sleep(0.3)
         await first.commit()
@@ -100,13 +118,12 @@ async def test_preload_racing_with_a_checkin_keeps_the_checkin(
     try:
         session, attendee = await _load(first, ids)
         await perform_checkin(first, session=session, attendee=attendee, source=WEB)
-        session2, _ = await _load(second, ids)
-        racing = asyncio.create_task(
-            preload_attendees(
-                second,
-                session=session2,
-                attendees=[PreloadAttendee(email="attendee@example.com")],
-            )
+        racing = _racing(
+            second,
+            ids,
+            lambda s, _a: preload_attendees(
+                second, session=s, attendees=[PreloadAttendee(email="attendee@example.com")]
+            ),
         )
         await asyncio.sleep(0.3)
         await first.commit()
@@ -135,15 +152,12 @@ async def test_submit_codeword_racing_with_the_same_word_records_it_once(
         await submit_codeword(
             first, session=session, attendee=attendee, field_of_study_name="Taxes", word="code5"
         )
-        session2, attendee2 = await _load(second, ids)
-        racing = asyncio.create_task(
-            submit_codeword(
-                second,
-                session=session2,
-                attendee=attendee2,
-                field_of_study_name="Taxes",
-                word="code5",
-            )
+        racing = _racing(
+            second,
+            ids,
+            lambda s, a: submit_codeword(
+                second, session=s, attendee=a, field_of_study_name="Taxes", word="code5"
+            ),
         )
         await asyncio.sleep(0.3)
         await first.commit()
