@@ -88,10 +88,17 @@ class _Slot:
 
 
 async def load_demo(
-    uow: UnitOfWork, *, uri: str = "demo", first_day: date, now: datetime, seed: int = 2026
+    uow: UnitOfWork,
+    *,
+    uri: str = "demo",
+    first_day: date,
+    now: datetime,
+    seed: int = 2026,
+    attendees: int = ATTENDEES,
 ) -> DemoSummary | None:
     """Create the demo event ``uri`` whose three days start on ``first_day``, as it stands at
-    ``now``. Returns None, changing nothing, when an event ``uri`` already exists."""
+    ``now``, with ``attendees`` people. Returns None, changing nothing, when an event ``uri``
+    already exists."""
     if await events_repository.find_event_by_uri(uow, uri) is not None:
         return None
     rng = random.Random(seed)
@@ -113,9 +120,9 @@ async def load_demo(
     await _define_evaluation(uow, event)
     slots = await _create_program(uow, event, first_day, rng)
     summary.sessions = len(slots)
-    attendees = await _create_attendees(uow, event, rng)
-    summary.attendees = len(attendees)
-    for attendee in attendees:
+    people = await _create_attendees(uow, event, attendees, rng)
+    summary.attendees = len(people)
+    for attendee in people:
         await _attend(uow, attendee, slots, now, rng, summary)
     for slot in slots:
         await _run_live(uow, slot, now, rng, summary)
@@ -223,10 +230,12 @@ def _presenters_for(index: int, title: str) -> list[PresenterRef]:
     ]
 
 
-async def _create_attendees(uow: UnitOfWork, event: Event, rng: random.Random) -> list[Attendee]:
+async def _create_attendees(
+    uow: UnitOfWork, event: Event, count: int, rng: random.Random
+) -> list[Attendee]:
     people = []
     states = ["IL", "IA", "MO", "WI", "MN", "IN", "KS", "NE"]
-    for n in range(ATTENDEES):
+    for n in range(count):
         first = demo_data.FIRST_NAMES[n % len(demo_data.FIRST_NAMES)]
         last = demo_data.LAST_NAMES[
             (n * 7 + n // len(demo_data.FIRST_NAMES)) % len(demo_data.LAST_NAMES)
