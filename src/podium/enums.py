@@ -18,7 +18,6 @@ class AttendanceSource(enum.StrEnum):
     KIOSK = "kiosk"
     API = "api"
     ADMIN = "admin"
-    DEMO = "demo"
 
 
 class CheckinAction(enum.StrEnum):
