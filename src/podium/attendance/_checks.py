@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from podium.attendance import repository
 from podium.kit.clock import utcnow
+from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
-from podium.models import Attendee, EventSession
+from podium.models import Attendee, EventSession, FieldOfStudy
 from podium.people.errors import AttendeeNotFound
+from podium.program.types import text_key
 
 NONCE_MAX_LENGTH = 64
 
@@ -37,3 +40,20 @@ def instant(at: datetime | None) -> datetime:
     if at.tzinfo is None:
         raise ValueError("at: pass a timezone-aware instant")
     return at
+
+
+async def field_of_study_named(uow: UnitOfWork, *, session_id: int, name: str) -> FieldOfStudy:
+    """The session's field of study called ``name`` (see ``text_key``), with its codewords;
+    InvalidInput naming ``field_of_study`` when it has none of that name."""
+    key = text_key(name)
+    field = (
+        await repository.find_field_of_study(uow, session_id=session_id, name_key=key)
+        if key
+        else None
+    )
+    if field is None:
+        raise InvalidInput(
+            f'field_of_study: this session has no field of study "{name.strip()}"',
+            field="field_of_study",
+        )
+    return field

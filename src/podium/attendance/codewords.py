@@ -8,7 +8,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
-from podium.attendance._checks import check_same_event, clean_nonce, instant
+from podium.attendance._checks import (
+    check_same_event,
+    clean_nonce,
+    field_of_study_named,
+    instant,
+)
 from podium.attendance.errors import NonceReused, NotCheckedIn
 from podium.attendance.types import CodewordResult, CodewordTally
 from podium.kit.db import UnitOfWork
@@ -43,7 +48,7 @@ async def submit_codeword(
     check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
     when = instant(at)
-    field = await _field_of_study(uow, session=session, name=field_of_study_name)
+    field = await field_of_study_named(uow, session_id=session.id, name=field_of_study_name)
     text = word.strip()
     if not text:
         raise InvalidInput("word: enter the codeword you heard in the session", field="word")
@@ -110,21 +115,6 @@ def tally_codewords(
         valid=tuple(words[codeword_id] for codeword_id in valid_ids),
         missed=tuple(c.word for c in field.codewords if c.id not in valid_ids),
     )
-
-
-async def _field_of_study(uow: UnitOfWork, *, session: EventSession, name: str) -> FieldOfStudy:
-    key = name.strip().casefold()
-    field = (
-        await repository.find_field_of_study(uow, session_id=session.id, name_key=key)
-        if key
-        else None
-    )
-    if field is None:
-        raise InvalidInput(
-            f'field_of_study: this session has no field of study "{name.strip()}"',
-            field="field_of_study",
-        )
-    return field
 
 
 def _matching_codeword(codewords: Iterable[Codeword], text: str) -> Codeword | None:

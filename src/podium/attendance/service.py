@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
+from podium.attendance._checks import field_of_study_named
 from podium.attendance.checkin import perform_checkin, perform_checkout
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
@@ -73,17 +74,7 @@ async def adjust_credits(
     a number, or finer than 0.0001. Flushes.
     """
     _check_credits(credits)
-    key = field_of_study_name.strip().casefold()
-    field = (
-        await repository.find_field_of_study(uow, session_id=checkin.session_id, name_key=key)
-        if key
-        else None
-    )
-    if field is None:
-        raise InvalidInput(
-            f'field_of_study: this session has no field of study "{field_of_study_name.strip()}"',
-            field="field_of_study",
-        )
+    field = await field_of_study_named(uow, session_id=checkin.session_id, name=field_of_study_name)
     reason = reason.strip() if reason and reason.strip() else None
     adjusted_by = adjusted_by.strip()[:255] if adjusted_by and adjusted_by.strip() else None
     for attempt in range(_ATTEMPTS):
