@@ -28,8 +28,9 @@ from podium.events.service import create_event
 from podium.integrations.service import create_api_key
 from podium.kit.db import Database, UnitOfWork, create_database
 from podium.migrations import upgrade_to_head
-from podium.models import Base, Event
+from podium.models import Attendee, Base, Event, EventSession
 from podium.web.app import create_app
+from tests.factories import make_attendee, make_session
 
 PG_URL = os.environ.get("PODIUM_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -156,6 +157,22 @@ async def make_event_with_key(
 async def api(db: Database, client: httpx.AsyncClient) -> Api:
     event, key = await make_event_with_key(db)
     return Api(client=client, event=event, key=key)
+
+
+@pytest.fixture
+async def event(uow: UnitOfWork) -> Event:
+    """The event "example" (America/Chicago), made in the test's unit of work."""
+    return await create_event(uow, uri="example", name="Example Event", timezone="America/Chicago")
+
+
+@pytest.fixture
+async def session(uow: UnitOfWork, event: Event) -> EventSession:
+    return await make_session(uow, event)
+
+
+@pytest.fixture
+async def attendee(uow: UnitOfWork, event: Event) -> Attendee:
+    return await make_attendee(uow, event)
 
 
 @dataclass

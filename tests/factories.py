@@ -11,7 +11,15 @@ from typing import Any
 
 from podium.kit import ids
 from podium.kit.db import UnitOfWork
-from podium.models import Attendee, Codeword, Event, EventSession, FieldOfStudy
+from podium.models import (
+    Attendee,
+    Codeword,
+    Event,
+    EventSession,
+    FieldOfStudy,
+    Presenter,
+    SessionPresenter,
+)
 
 
 async def make_session(
@@ -83,3 +91,28 @@ async def make_attendee(
     uow.session.add(attendee)
     await uow.session.flush()
     return attendee
+
+
+async def add_presenter(
+    uow: UnitOfWork,
+    session: EventSession,
+    name: str,
+    *,
+    position: int = 0,
+    external_id: str | None = None,
+) -> Presenter:
+    """A new presenter of the session's event, presenting ``session`` at ``position``."""
+    presenter = Presenter(
+        event_id=session.event_id,
+        public_id=ids.presenter_id(),
+        external_id=external_id,
+        name=name,
+        name_key=name.casefold(),
+    )
+    uow.session.add(presenter)
+    await uow.session.flush()
+    uow.session.add(
+        SessionPresenter(session_id=session.id, presenter_id=presenter.id, position=position)
+    )
+    await uow.session.flush()
+    return presenter

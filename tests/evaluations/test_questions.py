@@ -8,8 +8,7 @@ from podium.events.service import create_event
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import Event, EventSession
-from tests.evaluations.conftest import add_presenter
-from tests.factories import make_session
+from tests.factories import add_presenter, make_session
 
 RATING = EvaluationQuestionKind.RATING
 CHOICE = EvaluationQuestionKind.CHOICE

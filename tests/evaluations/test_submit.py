@@ -24,8 +24,7 @@ from podium.models import (
     Event,
     EventSession,
 )
-from tests.evaluations.conftest import add_presenter
-from tests.factories import make_attendee, make_session
+from tests.factories import add_presenter, make_attendee, make_session
 
 RATING = EvaluationQuestionKind.RATING
 CHOICE = EvaluationQuestionKind.CHOICE

@@ -5,11 +5,8 @@ from typing import Any
 
 import pytest
 
-from podium.events.service import create_event
 from podium.kit.db import UnitOfWork
 from podium.kit.pubsub import Message
-from podium.models import Attendee, Event, EventSession
-from tests.factories import make_attendee, make_session
 
 
 @dataclass
@@ -23,21 +20,6 @@ class RecordingBroker:
 
     def subscribe(self, channel: str) -> Any:
         raise NotImplementedError
-
-
-@pytest.fixture
-async def event(uow: UnitOfWork) -> Event:
-    return await create_event(uow, uri="example", name="Example Event", timezone="America/Chicago")
-
-
-@pytest.fixture
-async def session(uow: UnitOfWork, event: Event) -> EventSession:
-    return await make_session(uow, event)
-
-
-@pytest.fixture
-async def attendee(uow: UnitOfWork, event: Event) -> Attendee:
-    return await make_attendee(uow, event)
 
 
 @pytest.fixture

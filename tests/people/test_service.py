@@ -17,11 +17,6 @@ from podium.people.service import (
 from tests.factories import make_attendee
 
 
-@pytest.fixture
-async def event(uow: UnitOfWork) -> Event:
-    return await create_event(uow, uri="example", name="Example Event", timezone="America/Chicago")
-
-
 async def _attendee_count(uow: UnitOfWork) -> int:
     return await uow.session.scalar(select(func.count()).select_from(Attendee)) or 0
 

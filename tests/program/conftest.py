@@ -8,10 +8,5 @@ from podium.models import Event
 
 
 @pytest.fixture
-async def event(uow: UnitOfWork) -> Event:
-    return await create_event(uow, uri="example", name="Example Event", timezone="America/Chicago")
-
-
-@pytest.fixture
 async def other_event(uow: UnitOfWork) -> Event:
     return await create_event(uow, uri="other", name="Other Event", timezone="America/Chicago")

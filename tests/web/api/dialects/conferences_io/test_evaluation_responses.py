@@ -6,30 +6,12 @@ from typing import Any
 from podium.enums import EvaluationQuestionKind
 from podium.evaluations.service import define_evaluation_question, submit_evaluation
 from podium.evaluations.types import EvaluationAnswer
-from podium.kit import ids
-from podium.kit.db import Database, UnitOfWork
-from podium.models import EvaluationResponse, EventSession, Presenter, SessionPresenter
+from podium.kit.db import Database
+from podium.models import EvaluationResponse
 from tests.conftest import Api, make_event_with_key
-from tests.factories import make_attendee, make_session
+from tests.factories import add_presenter, make_attendee, make_session
 
 AT = datetime(2026, 6, 1, 16, 47, 8, tzinfo=UTC)  # 11:47:08 in Chicago (CDT, -05:00)
-
-
-async def _presenter(
-    uow: UnitOfWork, session: EventSession, name: str, external_id: str = "PRESENTER-001"
-) -> Presenter:
-    presenter = Presenter(
-        event_id=session.event_id,
-        public_id=ids.presenter_id(),
-        external_id=external_id,
-        name=name,
-        name_key=name.casefold(),
-    )
-    uow.session.add(presenter)
-    await uow.session.flush()
-    uow.session.add(SessionPresenter(session_id=session.id, presenter_id=presenter.id))
-    await uow.session.flush()
-    return presenter
 
 
 async def test_get_evaluation_responses_without_responses(api: Api) -> None:
@@ -49,7 +31,7 @@ async def test_get_evaluation_responses_returns_every_documented_field(
     other_event, _ = await make_event_with_key(db, "other")
     async with db.unit_of_work() as uow:
         session = await make_session(uow, api.event, name="Breakout A", external_id="S-1")
-        jordan = await _presenter(uow, session, "Jordan Example")
+        jordan = await add_presenter(uow, session, "Jordan Example", external_id="PRESENTER-001")
         alex = await make_attendee(
             uow,
             api.event,
@@ -189,7 +171,7 @@ async def test_get_evaluation_responses_orders_by_submission_time_then_id(
 async def _responses(db: Database, api: Api, rows: int) -> None:
     async with db.unit_of_work() as uow:
         session = await make_session(uow, api.event, name=f"{rows} rows")
-        presenter = await _presenter(uow, session, f"Presenter {rows}", external_id=f"P-{rows}")
+        presenter = await add_presenter(uow, session, f"Presenter {rows}", external_id=f"P-{rows}")
         question = await define_evaluation_question(
             uow,
             event=api.event,
