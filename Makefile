@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test lint typecheck check clean
+.PHONY: install dev run test lint typecheck format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,8 @@ run: install
 	$(BIN)/podium demo
 	$(BIN)/podium serve --host $(HOST) --port $(PORT)
 
-test: dev
+# the whole suite, behind the strict gates (ruff, mypy strict on src/) that keep it readable
+test: lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: dev
@@ -38,7 +39,9 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-check: lint typecheck test
+format: dev
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
