@@ -18,6 +18,7 @@ from podium.evaluations.types import (
     EvaluationFormItem,
     EvaluationResponseRecord,
 )
+from podium.kit.choices import parse_choice
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
@@ -45,14 +46,9 @@ _LEADING_NUMBER = re.compile(
 
 
 def _kind(value: EvaluationQuestionKind | str) -> EvaluationQuestionKind:
-    try:
-        return EvaluationQuestionKind(value)
-    except ValueError as exc:
-        names = ", ".join(f'"{member.value}"' for member in EvaluationQuestionKind)
-        raise InvalidInput(
-            f'kind: "{value}" is not a kind of evaluation question; use one of {names}',
-            field="kind",
-        ) from exc
+    return parse_choice(
+        EvaluationQuestionKind, value, field="kind", noun="a kind of evaluation question"
+    )
 
 
 def _labels(choices: Sequence[str], *, minimum: int, maximum: int) -> list[str]:

@@ -33,6 +33,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from podium.enums import PollState, PollType, QuestionState
 from podium.kit import ids
+from podium.kit.choices import parse_choice
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
@@ -83,13 +84,7 @@ async def _publish(uow: UnitOfWork, *, session_id: int, message: dict[str, Any])
 
 
 def _poll_type(value: PollType | str) -> PollType:
-    try:
-        return PollType(value)
-    except ValueError as exc:
-        names = ", ".join(f'"{member.value}"' for member in PollType)
-        raise InvalidInput(
-            f'type: "{value}" is not a poll type; use one of {names}', field="type"
-        ) from exc
+    return parse_choice(PollType, value, field="type", noun="a poll type")
 
 
 def _labels(choices: Sequence[str], *, minimum: int, maximum: int) -> list[str]:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from podium.enums import DeliveryFormat
 from podium.kit import ids
 from podium.kit.changes import KEEP, Change
+from podium.kit.choices import parse_choice
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import (
@@ -265,14 +266,9 @@ def _validated_columns(values: Mapping[str, Any]) -> dict[str, Any]:
 def _delivery_format(value: str | None) -> str | None:
     if value is None:
         return None
-    try:
-        return DeliveryFormat(value).value
-    except ValueError as exc:
-        choices = ", ".join(f'"{choice.value}"' for choice in DeliveryFormat)
-        raise InvalidInput(
-            f'delivery_format: "{value}" is not a delivery format; use one of {choices}',
-            field="delivery_format",
-        ) from exc
+    return parse_choice(
+        DeliveryFormat, value, field="delivery_format", noun="a delivery format"
+    ).value
 
 
 def _check_times(start: dt.time | None, end: dt.time | None) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from podium.enums import DeliveryFormat
 from podium.kit.changes import KEEP, Change
+from podium.kit.choices import parse_choice
 from podium.kit.errors import InvalidInput
 from podium.models import Event, EventSession
 from podium.program import service
@@ -106,15 +107,7 @@ class SessionIn(BaseModel):
 
 
 def _delivery_format(value: Any) -> DeliveryFormat:
-    cleaned = str(value).strip().lower()
-    try:
-        return DeliveryFormat(cleaned)
-    except ValueError as exc:
-        choices = ", ".join(f'"{choice.value}"' for choice in DeliveryFormat)
-        raise InvalidInput(
-            f'delivery_format: "{value}" is not a delivery format; use one of {choices}',
-            field="delivery_format",
-        ) from exc
+    return parse_choice(DeliveryFormat, value, field="delivery_format", noun="a delivery format")
 
 
 def _flag(body: SessionIn, name: str) -> Change[bool]:
