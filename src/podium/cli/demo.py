@@ -122,8 +122,11 @@ async def load_demo(
     summary.sessions = len(slots)
     people = await _create_attendees(uow, event, attendees, rng)
     summary.attendees = len(people)
+    parallel: dict[datetime, list[_Slot]] = {}  # the sessions that run at the same time
+    for slot in slots:
+        parallel.setdefault(slot.starts, []).append(slot)
     for attendee in people:
-        await _attend(uow, attendee, slots, now, rng, summary)
+        await _attend(uow, attendee, list(parallel.values()), now, rng, summary)
     for slot in slots:
         await _run_live(uow, slot, now, rng, summary)
     return summary
@@ -255,16 +258,13 @@ async def _create_attendees(
 async def _attend(
     uow: UnitOfWork,
     attendee: Attendee,
-    slots: list[_Slot],
+    time_slots: list[list[_Slot]],
     now: datetime,
     rng: random.Random,
     summary: DemoSummary,
 ) -> None:
-    """One attendee's conference: at most one session per time slot."""
-    by_start: dict[datetime, list[_Slot]] = {}
-    for slot in slots:
-        by_start.setdefault(slot.starts, []).append(slot)
-    for candidates in by_start.values():
+    """One attendee's conference: at most one of the sessions of each time slot."""
+    for candidates in time_slots:
         if rng.random() > 0.4:
             continue
         slot = rng.choice(candidates)
