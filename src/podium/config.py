@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5 * 1024 * 1024
     database_pool_size: int = 10
     sqlite_busy_timeout_ms: int = 30_000
+    # wrong codes, codewords and passwords: after this many within the window, 429 until it ends
+    attempt_limit: int = 5
+    attempt_window_seconds: int = 300
 
     @field_validator("base_url")
     @classmethod
@@ -40,6 +43,17 @@ class Settings(BaseSettings):
                 f"got {value.split(':', 1)[0]!r}"
             )
         return value
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry ``Secure`` when Podium is served over https."""
+        return self.base_url.startswith("https://")
+
+    @property
+    def state_directory(self) -> Path:
+        """Where Podium keeps files of its own: next to the SQLite database, else ``var/``."""
+        path = self.sqlite_path
+        return path.parent if path is not None else Path("var")
 
     @property
     def sqlite_path(self) -> Path | None:

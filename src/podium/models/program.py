@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.kit.clock import utcnow
@@ -49,6 +49,10 @@ class EventSession(Base):
     checkin_code: Mapped[str | None] = mapped_column(String(255))
     checkout_code: Mapped[str | None] = mapped_column(String(255))
     delivery_format: Mapped[str | None] = mapped_column(String(16))
+    # new audience questions wait for a moderator's approval before the audience sees them
+    questions_moderated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     learning_objectives: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -116,3 +120,5 @@ class Codeword(Base):
     word: Mapped[str] = mapped_column(String(255))
     word_key: Mapped[str] = mapped_column(String(255))
     position: Mapped[int] = mapped_column(default=0)
+    # when a moderator last announced it (shown on the screen page); None until announced
+    announced_at: Mapped[datetime | None]

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from podium.config import Settings, get_settings
 from podium.kit.db import Database, create_database
 from podium.kit.pubsub import InMemoryBroker
+from podium.kit.ratelimit import MemoryAttemptLimiter
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
+from podium.web.pages.app import create_pages_app
+from podium.web.pages.urls import PAGES_PREFIX
 from podium.web.runtime import Runtime
+from podium.web.secrets import load_secret_key
+
+STATIC_DIRECTORY = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -27,7 +36,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     if database.broker is None:
         database.broker = InMemoryBroker()
-    runtime = Runtime(settings=settings, database=database)
+    runtime = Runtime(
+        settings=settings,
+        database=database,
+        secret_key=load_secret_key(settings),
+        limiter=MemoryAttemptLimiter(
+            limit=settings.attempt_limit, window_seconds=settings.attempt_window_seconds
+        ),
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -40,10 +56,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="Podium", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     app.mount("/api/v2", create_conferences_io_app(runtime))
+    app.mount(PAGES_PREFIX, create_pages_app(runtime))
+    app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse(PAGES_PREFIX + "/", status_code=307)
 
     return app

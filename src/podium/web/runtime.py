@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from podium.config import Settings
 from podium.kit.db import Database
+from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter
 
 
 @dataclass
 class Runtime:
     settings: Settings
     database: Database
+    secret_key: str = field(default="", repr=False)
+    limiter: AttemptLimiter = field(
+        default_factory=lambda: MemoryAttemptLimiter(limit=5, window_seconds=300)
+    )
+    # the realtime hub of this process (web/realtime/hub.py), set by create_app
+    hub: Any = None

@@ -1,0 +1,157 @@
+"""Who is on the other side of a page, remembered in signed cookies (no accounts).
+
+Three cookies, each scoped to the event's path (``/e/<uri>``) and signed with the secret key:
+
+- ``podium_attendee``: the attendee this browser joined as.
+- ``podium_pass``: this browser gave the event's app password.
+- ``podium_moderator``: the moderator passwords this browser gave — the event's (every session
+  and the kiosk) and/or single sessions'.
+
+Passwords are never put in a cookie: a grant holds a keyed fingerprint of the password it was
+given with, so changing a password ends every grant made with the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from podium.models import Event, EventSession
+from podium.web.pages import urls
+from podium.web.runtime import Runtime
+
+ATTENDEE_COOKIE = "podium_attendee"
+PASS_COOKIE = "podium_pass"
+MODERATOR_COOKIE = "podium_moderator"
+MAX_AGE_SECONDS = 60 * 60 * 24 * 60  # an event and its follow-up evaluations fit in two months
+EVENT_SCOPE = "event"
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _serializer(request: Request, purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(_runtime(request).secret_key, salt=f"podium.{purpose}")
+
+
+def _read(request: Request, cookie: str, event: Event) -> dict[str, Any] | None:
+    raw = request.cookies.get(cookie)
+    if not raw:
+        return None
+    try:
+        data = _serializer(request, cookie).loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("e") != event.id:
+        return None
+    return data
+
+
+def _write(
+    request: Request, response: Response, cookie: str, event: Event, data: dict[str, Any]
+) -> None:
+    response.set_cookie(
+        cookie,
+        _serializer(request, cookie).dumps({**data, "e": event.id}),
+        max_age=MAX_AGE_SECONDS,
+        path=urls.event_url(event.uri),
+        httponly=True,
+        samesite="lax",
+        secure=_runtime(request).settings.secure_cookies,
+    )
+
+
+def fingerprint(request: Request, password: str) -> str:
+    key = _runtime(request).secret_key.encode()
+    return hmac.new(key, password.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def passwords_match(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.strip().encode(), expected.encode())
+
+
+# --- the attendee --------------------------------------------------------------------------
+
+
+def attendee_id(request: Request, event: Event) -> int | None:
+    """The id of the attendee this browser joined ``event`` as, if any."""
+    data = _read(request, ATTENDEE_COOKIE, event)
+    value = data.get("a") if data else None
+    return value if isinstance(value, int) else None
+
+
+def remember_attendee(request: Request, response: Response, event: Event, attendee_id: int) -> None:
+    _write(request, response, ATTENDEE_COOKIE, event, {"a": attendee_id})
+
+
+def forget_attendee(response: Response, event: Event) -> None:
+    response.delete_cookie(ATTENDEE_COOKIE, path=urls.event_url(event.uri))
+
+
+# --- the app password ----------------------------------------------------------------------
+
+
+def has_app_access(request: Request, event: Event) -> bool:
+    """True when the event has no app password, or this browser gave the current one."""
+    if not event.app_password:
+        return True
+    data = _read(request, PASS_COOKIE, event)
+    return bool(data) and data.get("f") == fingerprint(request, event.app_password)  # type: ignore[union-attr]
+
+
+def grant_app_access(request: Request, response: Response, event: Event) -> None:
+    if event.app_password:
+        _write(
+            request, response, PASS_COOKIE, event, {"f": fingerprint(request, event.app_password)}
+        )
+
+
+# --- moderators ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeratorAccess:
+    """The moderator grants of one browser: scope ("event" or a session's public id) to the
+    fingerprint of the password each was given with."""
+
+    grants: dict[str, str] = field(default_factory=dict)
+
+    def for_event(self, request: Request, event: Event) -> bool:
+        """May run every session of the event and its kiosk."""
+        fp = self.grants.get(EVENT_SCOPE)
+        return bool(event.moderator_password) and fp == fingerprint(
+            request, event.moderator_password or ""
+        )
+
+    def for_session(self, request: Request, event: Event, session: EventSession) -> bool:
+        """May moderate ``session``: by the event's password, or by the session's own."""
+        if self.for_event(request, event):
+            return True
+        fp = self.grants.get(session.public_id)
+        return bool(session.moderator_password) and fp == fingerprint(
+            request, session.moderator_password or ""
+        )
+
+
+def moderator_access(request: Request, event: Event) -> ModeratorAccess:
+    data = _read(request, MODERATOR_COOKIE, event)
+    grants = data.get("g") if data else None
+    if not isinstance(grants, dict):
+        return ModeratorAccess()
+    return ModeratorAccess({str(k): str(v) for k, v in grants.items()})
+
+
+def grant_moderator(
+    request: Request, response: Response, event: Event, *, scope: str, password: str
+) -> None:
+    """Add a grant for ``scope`` ("event" or a session's public id), keeping the others."""
+    grants = dict(moderator_access(request, event).grants)
+    grants[scope] = fingerprint(request, password)
+    _write(request, response, MODERATOR_COOKIE, event, {"g": grants})

@@ -1,0 +1,5 @@
+"""The kiosk pages."""
+
+from podium.web.pages.kiosk.routes import router
+
+__all__ = ["router"]

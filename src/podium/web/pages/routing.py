@@ -1,0 +1,12 @@
+"""The router every page module uses: one transaction per request, CSRF-checked forms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from podium.web.deps import TransactionalRoute
+from podium.web.pages.csrf import verify_csrf
+
+
+def page_router() -> APIRouter:
+    return APIRouter(route_class=TransactionalRoute, dependencies=[Depends(verify_csrf)])

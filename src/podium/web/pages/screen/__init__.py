@@ -1,0 +1,5 @@
+"""The screen pages."""
+
+from podium.web.pages.screen.routes import router
+
+__all__ = ["router"]

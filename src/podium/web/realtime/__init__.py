@@ -1,0 +1,1 @@
+"""Realtime: the sessions' WebSockets, fed by kit.pubsub through this process's hub."""
