@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test lint typecheck format clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install dev run test lint typecheck format clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +31,24 @@ run: install
 	$(BIN)/podium serve --host $(HOST) --port $(PORT)
 
 # the whole suite, behind the strict gates (ruff, mypy strict on src/) that keep it readable
-test: lint typecheck
+test: lint typecheck chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# the browser tests drive Debian's Chromium (never a browser downloaded by Playwright)
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "make: installing Debian's chromium for the browser tests"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -q chromium >/dev/null 2>&1 || \
+				{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
+				{ echo "make: could not install chromium with apt-get" >&2; exit 1; }; \
+		else \
+			echo "make: the browser tests need $(CHROMIUM); install it with" \
+				"'sudo apt-get install chromium' and run make test again" >&2; \
+			exit 1; \
+		fi; \
+	fi
 
 lint: dev
 	$(BIN)/ruff check src tests

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import distinct, func, select
 
-from podium.cli.demo import load_demo
+from podium.cli.demo import load_demo, page_tour
 from podium.integrations.service import create_api_key
 from podium.kit.db import Database, UnitOfWork
 from podium.models import (
@@ -131,4 +131,27 @@ async def test_demo_command_reports_and_then_changes_nothing(cli: Cli) -> None:
     assert first.exit_code == 0, first.output
     assert first.stdout.startswith('Loaded the demo event "demo-cli": 40 sessions, 300 attendees')
     assert second.exit_code == 0
-    assert second.stdout.strip() == 'The event "demo-cli" already exists; nothing was changed.'
+    lines = second.stdout.splitlines()
+    assert lines[0] == 'The event "demo-cli" already exists; nothing was changed.'
+    assert lines[1].startswith("Event home (join here):  ")
+    assert lines[1].endswith("/e/demo-cli")
+    assert lines[-1].endswith("/e/demo-cli/kiosk   (password: moderate-demo)")
+
+
+async def test_demo_tour_points_at_the_session_running_now(db: Database) -> None:
+    await _load(db)
+    async with db.unit_of_work(write=False) as uow:
+        lines = await page_tour(uow, uri="demo", base_url="http://podium.test", now=NOW)
+        running = (
+            await uow.session.scalars(
+                select(EventSession).where(
+                    EventSession.date == NOW.date(), EventSession.start_time == time(13, 30)
+                )
+            )
+        ).all()
+
+    session_line = lines[1]
+    url = session_line.rsplit("  ", 1)[1]
+    assert [s.public_id for s in running if url.endswith(f"/e/demo/s/{s.public_id}")] != []
+    assert lines[2] == f"  moderator page:  {url}/moderate   (password: moderate-demo)"
+    assert lines[3] == f"  screen page:     {url}/screen"

@@ -26,7 +26,7 @@ from podium.attendance.service import (
 )
 from podium.attendance.types import PreloadAttendee
 from podium.cli import demo_data
-from podium.cli.running import run_in_unit_of_work
+from podium.cli.running import load_settings, run_in_unit_of_work
 from podium.enums import AttendanceSource, DeliveryFormat, EvaluationQuestionKind, PollType
 from podium.evaluations.service import (
     define_evaluation_question,
@@ -35,7 +35,7 @@ from podium.evaluations.service import (
 )
 from podium.evaluations.types import EvaluationAnswer
 from podium.events import repository as events_repository
-from podium.events.service import create_event, update_event_settings
+from podium.events.service import create_event, get_event, update_event_settings
 from podium.events.types import EventChanges
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
@@ -50,7 +50,7 @@ from podium.live.service import (
 )
 from podium.models import Attendee, Event, EventSession, Poll
 from podium.people.service import attendee_details, find_or_create_attendees
-from podium.program.service import create_session, set_codewords
+from podium.program.service import create_session, list_sessions, set_codewords
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionDraft
 
 TIMEZONE = "America/Chicago"
@@ -466,10 +466,43 @@ def demo(
     summary = run_in_unit_of_work(work)
     if summary is None:
         typer.echo(f'The event "{event}" already exists; nothing was changed.')
-        return
-    typer.echo(
-        f'Loaded the demo event "{event}": {summary.sessions} sessions, {summary.attendees} '
-        f"attendees, {summary.checkins} check-ins, {summary.preloaded} preloaded, "
-        f"{summary.codewords} codewords entered, {summary.votes} votes, {summary.questions} "
-        f"questions, {summary.evaluations} evaluations."
-    )
+    else:
+        typer.echo(
+            f'Loaded the demo event "{event}": {summary.sessions} sessions, {summary.attendees} '
+            f"attendees, {summary.checkins} check-ins, {summary.preloaded} preloaded, "
+            f"{summary.codewords} codewords entered, {summary.votes} votes, {summary.questions} "
+            f"questions, {summary.evaluations} evaluations."
+        )
+
+    async def tour(uow: UnitOfWork) -> list[str]:
+        return await page_tour(uow, uri=event, base_url=load_settings().base_url, now=utcnow())
+
+    for line in run_in_unit_of_work(tour):
+        typer.echo(line)
+
+
+async def page_tour(uow: UnitOfWork, *, uri: str, base_url: str, now: datetime) -> list[str]:
+    """Where to look: the pages of the event ``uri``, around the session running at ``now`` (or
+    the next one, or the first), with the moderator password they need."""
+    event = await get_event(uow, uri)
+    sessions = await list_sessions(uow, event=event)
+    if not sessions:
+        return [f"Event home: {base_url}/e/{uri}"]
+    local = now.astimezone(ZoneInfo(event.timezone or "UTC")).replace(tzinfo=None)
+
+    def _span(session: EventSession) -> tuple[datetime, datetime]:
+        day = session.date or local.date()
+        start = datetime.combine(day, session.start_time or time.min)
+        return start, datetime.combine(day, session.end_time or time.max)
+
+    timed = sorted(sessions, key=_span)
+    featured = next((s for s in timed if _span(s)[1] > local), timed[0])
+    session_url = f"{base_url}/e/{uri}/s/{featured.public_id}"
+    password = event.moderator_password or "(none set)"
+    return [
+        f"Event home (join here):  {base_url}/e/{uri}",
+        f'Session "{featured.name}":  {session_url}',
+        f"  moderator page:  {session_url}/moderate   (password: {password})",
+        f"  screen page:     {session_url}/screen",
+        f"Kiosk:  {base_url}/e/{uri}/kiosk   (password: {password})",
+    ]
