@@ -30,18 +30,23 @@ LIVE_TIMEOUT_MS = 5_000
 
 
 @pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
+def chromium() -> Path:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
             "(`make test` installs it; or run `apt-get install chromium` as root)"
         )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        chromium_browser = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
         )
-        yield chromium
-        await chromium.close()
+        yield chromium_browser
+        await chromium_browser.close()
 
 
 @pytest.fixture
