@@ -81,3 +81,64 @@ async def test_event_create_without_name_is_a_usage_error(cli: Cli, db: Database
     assert result.exit_code == 2
     assert "Missing option '--name'" in result.stderr
     assert await _event_count(db) == 0
+
+
+async def test_event_set_changes_passwords_and_attendee_fields(cli: Cli, db: Database) -> None:
+    await cli("event", "create", "--uri", "expo", "--name", "Expo")
+    result = await cli(
+        "event", "set", "expo",
+        "--app-password", "let-me-in",
+        "--moderator-password", "backstage",
+        "--attendee-field", "1=Registration ID",
+        "--attendee-field", "3=License State",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == 'Updated the event "expo" (Expo).\n'
+    async with db.unit_of_work(write=False) as uow:
+        event = await get_event(uow, "expo")
+    assert (event.app_password, event.moderator_password) == ("let-me-in", "backstage")
+    assert (event.custom_attendee_field_1, event.custom_attendee_field_2) == (
+        "Registration ID",
+        None,
+    )
+    assert event.custom_attendee_field_3 == "License State"
+
+
+async def test_event_set_empty_value_removes_a_setting_and_omitted_ones_stay(
+    cli: Cli, db: Database
+) -> None:
+    await cli("event", "create", "--uri", "expo", "--name", "Expo")
+    await cli("event", "set", "expo", "--app-password", "a", "--moderator-password", "m")
+
+    result = await cli("event", "set", "expo", "--app-password", "", "--attendee-field", "1=")
+
+    assert result.exit_code == 0, result.output
+    async with db.unit_of_work(write=False) as uow:
+        event = await get_event(uow, "expo")
+    assert (event.app_password, event.moderator_password) == (None, "m")
+    assert event.custom_attendee_field_1 is None
+
+
+async def test_event_set_bad_attendee_field_exits_1_and_changes_nothing(
+    cli: Cli, db: Database
+) -> None:
+    await cli("event", "create", "--uri", "expo", "--name", "Expo")
+
+    result = await cli(
+        "event", "set", "expo", "--moderator-password", "m", "--attendee-field", "6=Badge"
+    )
+
+    assert result.exit_code == 1
+    assert (
+        result.stderr == 'error: --attendee-field: give N=LABEL with N from 1 to 5, got "6=Badge"\n'
+    )
+    async with db.unit_of_work(write=False) as uow:
+        assert (await get_event(uow, "expo")).moderator_password is None
+
+
+async def test_event_set_unknown_event_exits_1(cli: Cli, db: Database) -> None:
+    result = await cli("event", "set", "nope", "--name", "Nope")
+
+    assert result.exit_code == 1
+    assert result.stderr == 'error: There is no event with the URI "nope".\n'

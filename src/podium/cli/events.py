@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from podium.cli.running import run_in_unit_of_work
-from podium.events.service import create_event
+from podium.cli.running import fail, run_in_unit_of_work
+from podium.events.service import create_event, get_event, update_event_settings
+from podium.events.types import EventChanges
+from podium.kit.changes import KEEP, Change
 from podium.kit.db import UnitOfWork
 from podium.models import Event
 
@@ -39,3 +41,64 @@ def create(
     event = run_in_unit_of_work(work)
     zone = event.timezone or "none (times in UTC)"
     typer.echo(f'Created the event "{event.uri}" ({event.name}); time zone: {zone}.')
+
+
+def _optional(value: str | None) -> Change[str | None]:
+    """An option left out keeps the setting; an empty one ("") removes it."""
+    if value is None:
+        return KEEP
+    return value or None
+
+
+@app.command("set")
+def set_settings(
+    uri: Annotated[str, typer.Argument(metavar="URI", help="The event to change.")],
+    name: Annotated[str | None, typer.Option(metavar="NAME", help="A new name.")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(metavar="ZONE", help='An IANA time zone; "" removes it (times in UTC).'),
+    ] = None,
+    app_password: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PASSWORD",
+            help='The password attendees give before they join; "" lets anyone join.',
+        ),
+    ] = None,
+    moderator_password: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PASSWORD",
+            help='The password of the moderator pages and the kiosk; "" closes them.',
+        ),
+    ] = None,
+    attendee_field: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="N=LABEL",
+            help='Ask attendees for custom field N (1-5) under LABEL when they join; "N=" stops '
+            "asking. Repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Change an event's settings; options left out keep their value."""
+    fields: dict[str, Change[str | None]] = {}
+    for item in attendee_field or []:
+        number, separator, label = item.partition("=")
+        if not separator or number.strip() not in {"1", "2", "3", "4", "5"}:
+            fail(f'--attendee-field: give N=LABEL with N from 1 to 5, got "{item}"')
+        fields[f"custom_attendee_field_{number.strip()}"] = label.strip() or None
+    changes = EventChanges(
+        name=KEEP if name is None else name,
+        timezone=_optional(timezone),
+        app_password=_optional(app_password),
+        moderator_password=_optional(moderator_password),
+        **fields,  # type: ignore[arg-type]
+    )
+
+    async def work(uow: UnitOfWork) -> Event:
+        event = await get_event(uow, uri)
+        return await update_event_settings(uow, event=event, changes=changes)
+
+    event = run_in_unit_of_work(work)
+    typer.echo(f'Updated the event "{event.uri}" ({event.name}).')
