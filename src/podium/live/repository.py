@@ -79,6 +79,20 @@ async def list_polls(uow: UnitOfWork, *, session: EventSession) -> list[Poll]:
     )
 
 
+async def lock_polls(uow: UnitOfWork, *, session_id: int) -> list[Poll]:
+    """The session's polls in their order, locked for this transaction (PostgreSQL; SQLite
+    writers are serialised anyway) and re-read even if they are in the identity map."""
+    return list(
+        await uow.session.scalars(
+            select(Poll)
+            .where(Poll.session_id == session_id)
+            .order_by(Poll.rank, Poll.created_at, Poll.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
 async def list_session_votes(uow: UnitOfWork, *, session: EventSession) -> list[Vote]:
     """Every vote in every poll of the session, oldest first."""
     return list(

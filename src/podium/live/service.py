@@ -9,11 +9,13 @@ waiting for moderation must not reach the audience. Listeners fetch what they sh
 - ``{"type": "poll.opened", "poll"}`` and ``{"type": "poll.closed", "poll"}``
 - ``{"type": "poll.results", "poll", "visible": bool}``
 - ``{"type": "poll.voted", "poll"}``
+- ``{"type": "poll.reordered", "poll"}`` (the moved poll; listeners fetch the new order)
 - ``{"type": "question.asked", "question": <question public id>, "state"}``
 - ``{"type": "question.approved", "question"}`` and ``{"type": "question.dismissed", "question"}``
 - ``{"type": "question.answered", "question", "answered": bool}``
 - ``{"type": "question.pinned", "question", "pinned": bool}``
 - ``{"type": "question.upvoted", "question", "upvotes": int}``
+- ``{"type": "session.updated", "session": <session public id>, "questions_moderated": bool}``
 
 A poll moves draft → open → closed, and closed → open again (reopening); anything else raises
 PollStateConflict. Votes are 0-based indexes into the poll's ``choices`` (multiple choice and
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -225,6 +227,49 @@ async def close_poll(uow: UnitOfWork, *, poll: Poll, at: datetime | None = None)
     return poll
 
 
+async def move_poll(
+    uow: UnitOfWork,
+    *,
+    poll: Poll,
+    direction: Literal["up", "down"] | None = None,
+    position: int | None = None,
+) -> Poll:
+    """Move ``poll`` one place ``direction`` ("up" is earlier) among its session's polls, or to
+    ``position`` (1 is first); emits ``poll.reordered`` when the order changes.
+
+    Give exactly one of ``direction`` and ``position``. The session's polls are renumbered
+    1..N in their order, the moved poll in its new place, so polls that shared a rank get
+    distinct ones; moving the first poll up or the last down changes nothing. Locks the
+    session's polls, so two moderators reordering at once cannot lose a move.
+    """
+    if (direction is None) == (position is None):
+        raise InvalidInput("direction: give a direction or a position, not both", field="direction")
+    polls = await repository.lock_polls(uow, session_id=poll.session_id)
+    current = next(index for index, item in enumerate(polls) if item.id == poll.id)
+    if direction is not None:
+        if direction not in ("up", "down"):
+            raise InvalidInput('direction: move a poll "up" or "down"', field="direction")
+        target = max(current - 1, 0) if direction == "up" else min(current + 1, len(polls) - 1)
+    else:
+        assert position is not None
+        if isinstance(position, bool) or not 1 <= position <= len(polls):
+            raise InvalidInput(
+                f"position: give a position from 1 to {len(polls)}", field="position"
+            )
+        target = position - 1
+    if target == current:
+        return poll
+    polls.insert(target, polls.pop(current))
+    for rank, item in enumerate(polls, start=1):
+        if item.rank != rank:
+            item.rank = rank
+    await uow.session.flush()
+    await _publish(
+        uow, session_id=poll.session_id, message={"type": "poll.reordered", "poll": poll.public_id}
+    )
+    return poll
+
+
 async def set_poll_results_visible(uow: UnitOfWork, *, poll: Poll, visible: bool) -> Poll:
     """Show or hide the poll's results to the audience, in any state; emits ``poll.results``
     when this changes something."""
@@ -379,9 +424,9 @@ async def ask_question(
     """Add a question to ``session``'s Q&A; emits ``question.asked``.
 
     The text is trimmed, non-blank and at most 1000 characters. A question is approved (shown
-    to the audience) at once, or pending a moderator's approval when ``moderated`` (Podium has
-    no per-event moderation setting yet; the page that asks decides). ``attendee`` None is an
-    anonymous question.
+    to the audience) at once, or pending a moderator's approval when ``moderated`` (pages pass
+    the session's ``questions_moderated``, see :func:`set_questions_moderated`). ``attendee``
+    None is an anonymous question.
     """
     body = text.strip()
     if not body:
@@ -500,6 +545,27 @@ async def pin_question(uow: UnitOfWork, *, question: Question, pinned: bool = Tr
         raise QuestionStateConflict("Approve this question before pinning it.")
     question.pinned = pinned
     return await _moderate(uow, question, {"type": "question.pinned", "pinned": pinned})
+
+
+async def set_questions_moderated(
+    uow: UnitOfWork, *, session: EventSession, moderated: bool
+) -> EventSession:
+    """Hold the session's new questions for a moderator's approval (``moderated``) or show them
+    to the audience at once; questions already asked keep their state. Emits
+    ``session.updated`` when this changes something."""
+    if session.questions_moderated == moderated:
+        return session
+    session.questions_moderated = moderated
+    await uow.session.flush()
+    uow.publish(
+        _channel(session.public_id),
+        {
+            "type": "session.updated",
+            "session": session.public_id,
+            "questions_moderated": moderated,
+        },
+    )
+    return session
 
 
 # --- reading -------------------------------------------------------------------------------

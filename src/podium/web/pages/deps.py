@@ -23,7 +23,9 @@ class NeedsJoin(Exception):
 
     def __init__(self, event: Event, next_url: str) -> None:
         super().__init__(next_url)
-        self.event = event
+        # the address, not the row: the request's transaction is rolled back (expiring every
+        # row it loaded) before the error handler runs
+        self.event_uri = event.uri
         self.next_url = next_url
 
 
@@ -32,8 +34,9 @@ class NeedsModerator(Exception):
 
     def __init__(self, event: Event, session: EventSession | None, next_url: str) -> None:
         super().__init__(next_url)
-        self.event = event
-        self.session = session
+        # addresses, not rows (see NeedsJoin)
+        self.event_uri = event.uri
+        self.session_id = session.public_id if session is not None else None
         self.next_url = next_url
 
 

@@ -69,15 +69,15 @@ async def _podium_error(request: Request, exc: Exception) -> Response:
 
 async def _needs_join(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NeedsJoin)
-    return redirect(request, f"{urls.event_url(exc.event.uri)}?next={quote(exc.next_url)}")
+    return redirect(request, f"{urls.event_url(exc.event_uri)}?next={quote(exc.next_url)}")
 
 
 async def _needs_moderator(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NeedsModerator)
-    if exc.session is not None:
-        login = urls.moderate_url(exc.event.uri, exc.session.public_id) + "/login"
+    if exc.session_id is not None:
+        login = urls.moderate_url(exc.event_uri, exc.session_id) + "/login"
     else:
-        login = urls.kiosk_url(exc.event.uri) + "/login"
+        login = urls.kiosk_url(exc.event_uri) + "/login"
     return redirect(request, f"{login}?next={quote(exc.next_url)}")
 
 

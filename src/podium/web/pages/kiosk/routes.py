@@ -1,7 +1,319 @@
-"""Routes of the kiosk pages."""
+"""Routes of the kiosk, ``/e/<event>/kiosk``: a tablet at the door that checks attendees in and
+out of a session, behind the event's moderator password.
+
+The kiosk is staffed (or at least set up) by the organizer, so it checks people in without
+asking them for the session's check-in or check-out code: it passes the session's own code.
+Records it makes say ``source`` "kiosk" and, for a check-in, delivery format "in-person".
+It keeps no state that expires: the moderator grant lasts the event, forms carry no timed
+token, every tap carries a fresh nonce (a repeated tap does not check in twice), and the
+session list refreshes itself every five minutes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi import Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from podium.attendance.errors import AlreadyCheckedIn, NotCheckedIn
+from podium.attendance.lookup import search_preloaded
+from podium.attendance.presence import count_checked_in
+from podium.attendance.service import perform_checkin, perform_checkout
+from podium.enums import AttendanceSource, DeliveryFormat
+from podium.kit.clock import utcnow
+from podium.kit.db import UnitOfWork
+from podium.models import Attendee, Checkin, Event, EventSession
+from podium.people.service import get_attendee
+from podium.program.service import list_sessions
+from podium.web.deps import get_runtime, get_uow
+from podium.web.pages import identity, throttle, urls
+from podium.web.pages.deps import page_event, page_session, require_event_moderator, safe_next
+from podium.web.pages.moderator.views import event_zone
 from podium.web.pages.routing import page_router
+from podium.web.pages.templates import is_htmx, render
 
 router = page_router()
+
+KIOSK = "/{event_uri}/kiosk"
+DESK = KIOSK + "/s/{session_id}"
+THROTTLE_KIND = "moderator-password"
+RESULTS_SHOWN = 20
+NOTICE_MAX_AGE_SECONDS = 120
+SESSION_LIST_REFRESH_SECONDS = 300
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+def _login_context(event: Event, *, next_url: str, error: str | None) -> dict[str, Any]:
+    return {
+        "event": event,
+        "heading": "Check-in kiosk",
+        "explanation": "Enter the event's moderator password to run the kiosk on this device.",
+        "configured": bool(event.moderator_password),
+        "action": urls.kiosk_url(event.uri) + "/login",
+        "next": next_url,
+        "error": error,
+    }
+
+
+def _after_login(event: Event, next_url: str | None) -> str:
+    return safe_next(event, next_url or urls.kiosk_url(event.uri))
+
+
+@router.get(KIOSK + "/login")
+async def login_page(
+    request: Request, next: str | None = None, event: Event = Depends(page_event)
+) -> Response:
+    if identity.moderator_access(request, event).for_event(request, event):
+        return RedirectResponse(_after_login(event, next), status_code=303)
+    context = _login_context(event, next_url=_after_login(event, next), error=None)
+    return render(request, "moderator/login.html", context)
+
+
+@router.post(KIOSK + "/login")
+async def login(
+    request: Request,
+    password: str = Form(""),
+    next: str | None = Form(None),
+    event: Event = Depends(page_event),
+) -> Response:
+    """Grant the event scope for the event's moderator password (a session's own does not
+    open the kiosk)."""
+    target = _after_login(event, next)
+    if not event.moderator_password:
+        context = _login_context(event, next_url=target, error=None)
+        return render(request, "moderator/login.html", context, status=409)
+    await throttle.ensure_allowed(request, THROTTLE_KIND)
+    if not identity.passwords_match(password, event.moderator_password):
+        await throttle.record_failure(request, THROTTLE_KIND)
+        error = "That is not the event's moderator password. Check it and try again."
+        context = _login_context(event, next_url=target, error=error)
+        return render(request, "moderator/login.html", context, status=401)
+    response = RedirectResponse(target, status_code=303)
+    identity.grant_moderator(
+        request, response, event, scope=identity.EVENT_SCOPE, password=event.moderator_password
+    )
+    return response
+
+
+# --- choosing a session --------------------------------------------------------------------
+
+
+async def _session_lists(uow: UnitOfWork, event: Event) -> dict[str, Any]:
+    """Today's sessions (in the event's time zone) first, then the others, by schedule."""
+    today = datetime.now(event_zone(event)).date()
+    sessions = await list_sessions(uow, event=event)
+    return {
+        "event": event,
+        "today": [session for session in sessions if session.date == today],
+        "others": [session for session in sessions if session.date != today],
+        "refresh_seconds": SESSION_LIST_REFRESH_SECONDS,
+    }
+
+
+@router.get(KIOSK)
+async def kiosk_page(
+    request: Request,
+    event: Event = Depends(require_event_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    return render(request, "kiosk/sessions.html", await _session_lists(uow, event))
+
+
+@router.get(KIOSK + "/fragments/sessions")
+async def sessions_fragment(
+    request: Request,
+    event: Event = Depends(require_event_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    return render(request, "kiosk/_sessions.html", await _session_lists(uow, event))
+
+
+# --- the desk: search, check in, check out -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    level: str  # "ok" or "error"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search result: the attendee, how they show, and their record."""
+
+    attendee: Attendee
+    checkin: Checkin
+    name: str
+    email: str | None
+
+
+def _name(attendee: Attendee) -> str:
+    name = f"{attendee.first_name} {attendee.last_name}".strip()
+    return name or attendee.email or "this attendee"
+
+
+def _masked(email: str | None) -> str | None:
+    """``a…@example.org``: enough to tell two namesakes apart, not to read out an address."""
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
+def _notices(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_runtime(request).secret_key, salt="podium.kiosk-notice")
+
+
+def _read_notice(request: Request, signed: str | None) -> Notice | None:
+    if not signed:
+        return None
+    try:
+        text, level = _notices(request).loads(signed, max_age=NOTICE_MAX_AGE_SECONDS)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return Notice(text=str(text), level=str(level))
+
+
+async def _desk_context(
+    uow: UnitOfWork,
+    event: Event,
+    session: EventSession,
+    *,
+    query: str,
+    notice: Notice | None,
+) -> dict[str, Any]:
+    found = (
+        await search_preloaded(uow, session=session, query=query, limit=RESULTS_SHOWN + 1)
+        if query.strip()
+        else []
+    )
+    zone = event_zone(event)
+    return {
+        "event": event,
+        "session": session,
+        "desk": urls.kiosk_url(event.uri) + f"/s/{session.public_id}",
+        "q": query,
+        "notice": notice,
+        "matches": [
+            Match(
+                attendee=record.attendee,
+                checkin=record,
+                name=_name(record.attendee),
+                email=_masked(record.attendee.email),
+            )
+            for record in found[:RESULTS_SHOWN]
+        ],
+        "more": len(found) > RESULTS_SHOWN,
+        "checked_in": await count_checked_in(uow, session_public_id=session.public_id),
+        "local": lambda value: value.astimezone(zone) if value is not None else None,
+    }
+
+
+@router.get(DESK)
+async def desk_page(
+    request: Request,
+    q: str = "",
+    notice: str | None = None,
+    event: Event = Depends(require_event_moderator),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    context = await _desk_context(
+        uow, event, session, query=q, notice=_read_notice(request, notice)
+    )
+    return render(request, "kiosk/desk.html", context)
+
+
+@router.get(DESK + "/results")
+async def results_fragment(
+    request: Request,
+    q: str = "",
+    event: Event = Depends(require_event_moderator),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    context = await _desk_context(uow, event, session, query=q, notice=None)
+    return render(request, "kiosk/_results.html", context)
+
+
+async def _after_action(
+    request: Request, uow: UnitOfWork, event: Event, session: EventSession, notice: Notice
+) -> Response:
+    """The cleared desk with the notice: as the fragment (htmx), or by a 303 that carries the
+    notice signed and short-lived (so a reload later does not show it again)."""
+    if is_htmx(request):
+        context = await _desk_context(uow, event, session, query="", notice=notice)
+        return render(request, "kiosk/_desk.html", context)
+    signed = _notices(request).dumps([notice.text, notice.level])
+    desk = urls.kiosk_url(event.uri) + f"/s/{session.public_id}"
+    return RedirectResponse(f"{desk}?notice={signed}", status_code=303)
+
+
+def _clock(event: Event, at: datetime) -> str:
+    return at.astimezone(event_zone(event)).strftime("%H:%M")
+
+
+@router.post(DESK + "/checkin")
+async def checkin(
+    request: Request,
+    attendee: int = Form(...),
+    nonce: str | None = Form(None),
+    event: Event = Depends(require_event_moderator),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    person = await get_attendee(uow, event=event, attendee_id=attendee)
+    now = utcnow()
+    try:
+        await perform_checkin(
+            uow,
+            session=session,
+            attendee=person,
+            code=session.checkin_code,
+            source=AttendanceSource.KIOSK,
+            delivery_format=DeliveryFormat.IN_PERSON,
+            nonce=nonce,
+            at=now,
+        )
+    except AlreadyCheckedIn:
+        notice = Notice(text=f"{_name(person)} is already checked in.", level="ok")
+    else:
+        notice = Notice(text=f"Checked in {_name(person)} at {_clock(event, now)}.", level="ok")
+    return await _after_action(request, uow, event, session, notice)
+
+
+@router.post(DESK + "/checkout")
+async def checkout(
+    request: Request,
+    attendee: int = Form(...),
+    nonce: str | None = Form(None),
+    event: Event = Depends(require_event_moderator),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    person = await get_attendee(uow, event=event, attendee_id=attendee)
+    now = utcnow()
+    try:
+        await perform_checkout(
+            uow,
+            session=session,
+            attendee=person,
+            code=session.checkout_code,
+            source=AttendanceSource.KIOSK,
+            nonce=nonce,
+            at=now,
+        )
+    except NotCheckedIn:
+        notice = Notice(
+            text=f"{_name(person)} is not checked in, so there is nothing to check out.",
+            level="error",
+        )
+    else:
+        notice = Notice(text=f"Checked out {_name(person)} at {_clock(event, now)}.", level="ok")
+    return await _after_action(request, uow, event, session, notice)

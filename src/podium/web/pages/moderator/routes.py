@@ -1,7 +1,499 @@
-"""Routes of the moderator pages."""
+"""Routes of the moderator pages, ``/e/<event>/s/<session>/moderate``: the login and the page
+that runs a session's polls, Q&A and codewords.
+
+Every action is a POST that works without JavaScript (303 back to the page, at the section it
+changed) and with htmx (the section, re-rendered, in the answer). The page needs the event's or
+the session's moderator password (see ``identity.py``); a wrong one is throttled.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fastapi import Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from podium.attendance.presence import count_checked_in
+from podium.enums import PollType
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import InvalidInput
+from podium.live import service as live
+from podium.models import Event, EventSession
+from podium.program.announcements import announce_codeword
+from podium.program.service import load_session
+from podium.web.deps import get_uow
+from podium.web.pages import identity, throttle, urls
+from podium.web.pages.deps import page_event, page_session, require_session_moderator, safe_next
+from podium.web.pages.moderator import views
 from podium.web.pages.routing import page_router
+from podium.web.pages.templates import is_htmx, render
 
 router = page_router()
+
+PAGE = "/{event_uri}/s/{session_id}/moderate"
+THROTTLE_KIND = "moderator-password"
+ANSWERS_LIMIT = 200
+POLL_TYPES = [(poll_type.value, label) for poll_type, label in views.POLL_TYPE_LABELS.items()]
+_TRUE = frozenset({"true", "1", "on", "yes"})
+_CHOICES_OPTIONAL = frozenset({PollType.RATING, PollType.WORD_CLOUD, PollType.OPEN_TEXT})
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+def _login_context(
+    event: Event, session: EventSession, *, next_url: str, error: str | None
+) -> dict[str, Any]:
+    return {
+        "event": event,
+        "heading": f"Moderate “{session.name}”",
+        "explanation": "Enter the moderator password of this event or of this session.",
+        "configured": bool(event.moderator_password or session.moderator_password),
+        "action": urls.moderate_url(event.uri, session.public_id) + "/login",
+        "next": next_url,
+        "error": error,
+    }
+
+
+def _after_login(event: Event, session: EventSession, next_url: str | None) -> str:
+    return safe_next(event, next_url or urls.moderate_url(event.uri, session.public_id))
+
+
+@router.get(PAGE + "/login")
+async def login_page(
+    request: Request,
+    next: str | None = None,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(page_session),
+) -> Response:
+    if identity.moderator_access(request, event).for_session(request, event, session):
+        return RedirectResponse(_after_login(event, session, next), status_code=303)
+    context = _login_context(
+        event, session, next_url=_after_login(event, session, next), error=None
+    )
+    return render(request, "moderator/login.html", context)
+
+
+@router.post(PAGE + "/login")
+async def login(
+    request: Request,
+    password: str = Form(""),
+    next: str | None = Form(None),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(page_session),
+) -> Response:
+    """Grant the event scope for the event's password, the session's scope for its own."""
+    target = _after_login(event, session, next)
+    if not (event.moderator_password or session.moderator_password):
+        context = _login_context(event, session, next_url=target, error=None)
+        return render(request, "moderator/login.html", context, status=409)
+    await throttle.ensure_allowed(request, THROTTLE_KIND)
+    grant: tuple[str, str] | None = None
+    if event.moderator_password and identity.passwords_match(password, event.moderator_password):
+        grant = (identity.EVENT_SCOPE, event.moderator_password)
+    elif session.moderator_password and identity.passwords_match(
+        password, session.moderator_password
+    ):
+        grant = (session.public_id, session.moderator_password)
+    if grant is None:
+        await throttle.record_failure(request, THROTTLE_KIND)
+        error = (
+            "That is not the moderator password of this event or session. Check it and try again."
+        )
+        context = _login_context(event, session, next_url=target, error=error)
+        return render(request, "moderator/login.html", context, status=401)
+    response = RedirectResponse(target, status_code=303)
+    identity.grant_moderator(request, response, event, scope=grant[0], password=grant[1])
+    return response
+
+
+# --- the page and its fragments ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollForm:
+    name: str = ""
+    type: str = PollType.MULTIPLE_CHOICE.value
+    choices: str = ""
+    scale: str = ""
+
+
+@dataclass(frozen=True)
+class FormError:
+    field: str | None
+    message: str
+
+
+def _base(event: Event, session: EventSession) -> str:
+    return urls.moderate_url(event.uri, session.public_id)
+
+
+def _common(event: Event, session: EventSession) -> dict[str, Any]:
+    zone = views.event_zone(event)
+    return {
+        "event": event,
+        "session": session,
+        "base": _base(event, session),
+        "asker": views.asker,
+        "local": lambda value: views.local(value, zone),
+        "answers_base": _base(event, session) + "/fragments/polls",
+        "answers_limit": ANSWERS_LIMIT,
+        "poll_types": POLL_TYPES,
+        "oob": False,
+        "form": PollForm(),
+        "form_error": None,
+    }
+
+
+async def _page(
+    request: Request,
+    uow: UnitOfWork,
+    event: Event,
+    session: EventSession,
+    *,
+    form: PollForm | None = None,
+    form_error: FormError | None = None,
+    status: int = 200,
+) -> Response:
+    detailed = await load_session(
+        uow, event=event, public_id=session.public_id, with_codewords=True
+    )
+    data = await live.session_live_data(uow, session=detailed)
+    context = {
+        **_common(event, detailed),
+        "polls": views.polls_view(data.polls),
+        "questions": views.question_groups(data.questions),
+        "fields_of_study": detailed.fields_of_study,
+        "checked_in": await count_checked_in(uow, session_public_id=detailed.public_id),
+        "form": form or PollForm(),
+        "form_error": form_error,
+    }
+    return render(request, "moderator/page.html", context, status=status)
+
+
+async def _polls(
+    request: Request, uow: UnitOfWork, event: Event, session: EventSession
+) -> Response:
+    data = await live.session_live_data(uow, session=session)
+    context = {**_common(event, session), "polls": views.polls_view(data.polls)}
+    return render(request, "moderator/_polls.html", context)
+
+
+async def _questions(
+    request: Request, uow: UnitOfWork, event: Event, session: EventSession
+) -> Response:
+    data = await live.session_live_data(uow, session=session)
+    context = {**_common(event, session), "questions": views.question_groups(data.questions)}
+    return render(request, "moderator/_questions.html", context)
+
+
+async def _codewords(
+    request: Request, uow: UnitOfWork, event: Event, session: EventSession
+) -> Response:
+    detailed = await load_session(
+        uow, event=event, public_id=session.public_id, with_codewords=True
+    )
+    context = {**_common(event, detailed), "fields_of_study": detailed.fields_of_study}
+    return render(request, "moderator/_codewords.html", context)
+
+
+@router.get(PAGE)
+async def moderate_page(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    return await _page(request, uow, event, session)
+
+
+@router.get(PAGE + "/fragments/polls")
+async def polls_fragment(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    return await _polls(request, uow, event, session)
+
+
+@router.get(PAGE + "/fragments/polls/{poll_id}/answers")
+async def answers_fragment(
+    request: Request,
+    poll_id: str,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    await live.get_poll(uow, session=session, public_id=poll_id)
+    data = await live.session_live_data(uow, session=session)
+    view = next(views.poll_view(item) for item in data.polls if item.poll.public_id == poll_id)
+    context = {**_common(event, session), "view": view}
+    return render(request, "moderator/_answers.html", context)
+
+
+@router.get(PAGE + "/fragments/questions")
+async def questions_fragment(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    return await _questions(request, uow, event, session)
+
+
+@router.get(PAGE + "/fragments/codewords")
+async def codewords_fragment(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    return await _codewords(request, uow, event, session)
+
+
+@router.get(PAGE + "/fragments/checkins")
+async def checkins_fragment(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    context = {
+        **_common(event, session),
+        "checked_in": await count_checked_in(uow, session_public_id=session.public_id),
+    }
+    return render(request, "moderator/_checkins.html", context)
+
+
+# --- polls ---------------------------------------------------------------------------------
+
+
+def _back(event: Event, session: EventSession, section: str) -> Response:
+    return RedirectResponse(f"{_base(event, session)}#{section}", status_code=303)
+
+
+def _choices(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _scale(text: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            "scale: give the number of points as a whole number from 2 to 10", field="scale"
+        ) from None
+
+
+def _form_error(error: InvalidInput) -> FormError:
+    """The service's "field: what to do" as a sentence for the form."""
+    field, separator, text = error.message.partition(": ")
+    message = text if separator and field == error.field else error.message
+    message = message[:1].upper() + message[1:]
+    return FormError(field=error.field, message=message if message.endswith(".") else message + ".")
+
+
+@router.post(PAGE + "/polls")
+async def create_poll(
+    request: Request,
+    name: str = Form(""),
+    type: str = Form(PollType.MULTIPLE_CHOICE.value),
+    choices: str = Form(""),
+    scale: str = Form(""),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    """A draft poll. A refused one comes back in the form with its values and the reason."""
+    form = PollForm(name=name, type=type, choices=choices, scale=scale)
+    lines = _choices(choices)
+    try:
+        await live.create_poll(
+            uow,
+            session=session,
+            name=name,
+            type=type,
+            # empty is "none given" for the polls whose choices are optional or not taken
+            choices=lines if lines or type not in _CHOICES_OPTIONAL else None,
+            scale=_scale(scale),
+        )
+    except InvalidInput as error:
+        if not is_htmx(request):
+            return await _page(
+                request, uow, event, session, form=form, form_error=_form_error(error), status=400
+            )
+        context = {**_common(event, session), "form": form, "form_error": _form_error(error)}
+        return render(request, "moderator/_poll_form.html", context, status=400)
+    if not is_htmx(request):
+        return _back(event, session, "polls")
+    data = await live.session_live_data(uow, session=session)
+    context = {**_common(event, session), "polls": views.polls_view(data.polls), "oob": True}
+    form_html = render(request, "moderator/_poll_form.html", _common(event, session)).body
+    polls_html = render(request, "moderator/_polls.html", context).body
+    return Response(bytes(form_html) + bytes(polls_html), media_type="text/html")
+
+
+async def _poll_action(
+    request: Request,
+    uow: UnitOfWork,
+    event: Event,
+    session: EventSession,
+) -> Response:
+    if not is_htmx(request):
+        return _back(event, session, "polls")
+    return await _polls(request, uow, event, session)
+
+
+@router.post(PAGE + "/polls/{poll_id}/open")
+async def open_poll(
+    request: Request,
+    poll_id: str,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    poll = await live.get_poll(uow, session=session, public_id=poll_id)
+    await live.open_poll(uow, poll=poll)
+    return await _poll_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/polls/{poll_id}/close")
+async def close_poll(
+    request: Request,
+    poll_id: str,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    poll = await live.get_poll(uow, session=session, public_id=poll_id)
+    await live.close_poll(uow, poll=poll)
+    return await _poll_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/polls/{poll_id}/results")
+async def poll_results(
+    request: Request,
+    poll_id: str,
+    visible: str = Form(...),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    poll = await live.get_poll(uow, session=session, public_id=poll_id)
+    await live.set_poll_results_visible(uow, poll=poll, visible=visible.lower() in _TRUE)
+    return await _poll_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/polls/{poll_id}/move")
+async def move_poll(
+    request: Request,
+    poll_id: str,
+    direction: Literal["up", "down"] = Form(...),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    poll = await live.get_poll(uow, session=session, public_id=poll_id)
+    await live.move_poll(uow, poll=poll, direction=direction)
+    return await _poll_action(request, uow, event, session)
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+async def _question_action(
+    request: Request, uow: UnitOfWork, event: Event, session: EventSession
+) -> Response:
+    if not is_htmx(request):
+        return _back(event, session, "questions")
+    return await _questions(request, uow, event, session)
+
+
+@router.post(PAGE + "/questions/moderation")
+async def questions_moderation(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    """The checkbox comes after a hidden "false", so a ticked box sends both values."""
+    values = (await request.form()).getlist("questions_moderated")
+    moderated = any(isinstance(value, str) and value.lower() in _TRUE for value in values)
+    await live.set_questions_moderated(uow, session=session, moderated=moderated)
+    return await _question_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/questions/{question_id}/approve")
+async def approve_question(
+    request: Request,
+    question_id: str,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    question = await live.get_question(uow, session=session, public_id=question_id)
+    await live.approve_question(uow, question=question)
+    return await _question_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/questions/{question_id}/dismiss")
+async def dismiss_question(
+    request: Request,
+    question_id: str,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    question = await live.get_question(uow, session=session, public_id=question_id)
+    await live.dismiss_question(uow, question=question)
+    return await _question_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/questions/{question_id}/answered")
+async def answered_question(
+    request: Request,
+    question_id: str,
+    answered: str = Form(...),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    question = await live.get_question(uow, session=session, public_id=question_id)
+    await live.mark_question_answered(uow, question=question, answered=answered.lower() in _TRUE)
+    return await _question_action(request, uow, event, session)
+
+
+@router.post(PAGE + "/questions/{question_id}/pin")
+async def pin_question(
+    request: Request,
+    question_id: str,
+    pinned: str = Form(...),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    question = await live.get_question(uow, session=session, public_id=question_id)
+    await live.pin_question(uow, question=question, pinned=pinned.lower() in _TRUE)
+    return await _question_action(request, uow, event, session)
+
+
+# --- codewords -----------------------------------------------------------------------------
+
+
+@router.post(PAGE + "/codewords/announce")
+async def announce(
+    request: Request,
+    field_of_study: str = Form(...),
+    word: str = Form(...),
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    await announce_codeword(uow, session=session, field_of_study_name=field_of_study, word=word)
+    if not is_htmx(request):
+        return _back(event, session, "codewords")
+    return await _codewords(request, uow, event, session)
