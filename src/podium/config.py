@@ -19,7 +19,10 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str = Field(default="", repr=False)
+    # Redis joins several `podium serve` processes: live messages and attempt counts are shared
     redis_url: str | None = None
+    # prefix of Podium's channels and keys in Redis, so that installations can share one Redis
+    redis_prefix: str = "podium:"
     max_body_bytes: int = 5 * 1024 * 1024
     database_pool_size: int = 10
     sqlite_busy_timeout_ms: int = 30_000

@@ -18,6 +18,7 @@ from podium.attendance.errors import (
 from podium.enums import AttendanceSource, CheckinAction, DeliveryFormat
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
+from podium.kit.pubsub import session_channel
 from podium.models import Attendee, Checkin, CheckinHistoryEntry, EventSession
 
 # a unique constraint can fail once when a concurrent request made the same row first
@@ -48,7 +49,8 @@ async def perform_checkin(
     match it (trimmed, case-insensitive), AlreadyCheckedIn when the attendee is checked in.
     A ``nonce`` that this record already used for a check-in is a replay: the record is
     returned as it is and nothing is written (NonceReused if it was used for a check-out).
-    Locks the record's row; flushes.
+    Locks the record's row; flushes. Emits ``attendance.changed`` on the session's channel
+    (not for a replay).
     """
     check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
@@ -88,6 +90,7 @@ async def perform_checkin(
             if attempt + 1 == _ATTEMPTS:
                 raise
             continue
+        uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
         return record
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -110,7 +113,8 @@ async def perform_checkout(
 
     Fails with WrongCheckoutCode when the session has a check-out code and ``code`` does not
     match it, NotCheckedIn when the attendee is not checked in. Nonces as for
-    :func:`perform_checkin`. Locks the record's row; flushes.
+    :func:`perform_checkin`. Locks the record's row; flushes. Emits ``attendance.changed``
+    (not for a replay).
     """
     check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
@@ -133,6 +137,7 @@ async def perform_checkout(
             if attempt + 1 == _ATTEMPTS:
                 raise
             continue
+        uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
         return record
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from podium.cli.running import run_migrations
+from podium.cli.running import load_settings, run_migrations
 
 
 def serve(
@@ -25,6 +25,12 @@ def serve(
     ] = 1,
 ) -> None:
     """Migrate the database to the latest schema, then serve Podium over HTTP."""
+    if workers > 1 and not load_settings().redis_url:
+        typer.echo(
+            f"warning: {workers} workers without PODIUM_REDIS_URL: live updates and wrong-attempt "
+            "limits stay inside each worker; set PODIUM_REDIS_URL so they act as one",
+            err=True,
+        )
     run_migrations()
     uvicorn.run(
         "podium.web.app:create_app",
@@ -32,4 +38,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # live messages are a few dozen bytes: compressing them saves nothing and costs each
+        # socket a compressor's memory (about 33 KB, most of the cost of an idle socket)
+        ws_per_message_deflate=False,
     )

@@ -12,12 +12,14 @@ from fastapi.staticfiles import StaticFiles
 
 from podium.config import Settings, get_settings
 from podium.kit.db import Database, create_database
-from podium.kit.pubsub import InMemoryBroker
-from podium.kit.ratelimit import MemoryAttemptLimiter
+from podium.kit.pubsub import create_broker
+from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.pages.app import create_pages_app
 from podium.web.pages.urls import PAGES_PREFIX
+from podium.web.realtime.hub import Hub
+from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
 
@@ -34,15 +36,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         pool_size=settings.database_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
-    if database.broker is None:
-        database.broker = InMemoryBroker()
+    # A database given by the caller may come with its broker (tests share one); else the
+    # broker is made here: Redis when configured, so that every process hears every message.
+    owns_broker = database.broker is None
+    broker = database.broker or create_broker(settings.redis_url, prefix=settings.redis_prefix)
+    database.broker = broker
     runtime = Runtime(
         settings=settings,
         database=database,
         secret_key=load_secret_key(settings),
-        limiter=MemoryAttemptLimiter(
-            limit=settings.attempt_limit, window_seconds=settings.attempt_window_seconds
-        ),
+        limiter=_limiter(settings),
+        hub=Hub(broker=broker, database=database),
     )
 
     @asynccontextmanager
@@ -50,6 +54,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         try:
             yield
         finally:
+            await runtime.hub.close()
+            await runtime.limiter.close()
+            if owns_broker:
+                await broker.close()
             if owns_database:
                 await database.dispose()
 
@@ -59,6 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LiveSocketsFirst)  # added last: the outermost of ours
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -69,3 +78,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return RedirectResponse(PAGES_PREFIX + "/", status_code=307)
 
     return app
+
+
+def _limiter(settings: Settings) -> AttemptLimiter:
+    """Counts of wrong attempts: in Redis when configured, so that every process shares them."""
+    if settings.redis_url:
+        return RedisAttemptLimiter(
+            settings.redis_url,
+            limit=settings.attempt_limit,
+            window_seconds=settings.attempt_window_seconds,
+            prefix=f"{settings.redis_prefix}attempts:",
+        )
+    return MemoryAttemptLimiter(
+        limit=settings.attempt_limit, window_seconds=settings.attempt_window_seconds
+    )

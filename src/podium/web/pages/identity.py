@@ -1,6 +1,7 @@
 """Who is on the other side of a page, remembered in signed cookies (no accounts).
 
-Three cookies, each scoped to the event's path (``/e/<uri>``) and signed with the secret key:
+Three cookies, each scoped to the event's path (``/e/<uri>``) and signed with the secret key,
+read from any connection (a page request or a session's WebSocket):
 
 - ``podium_attendee``: the attendee this browser joined as.
 - ``podium_pass``: this browser gave the event's app password.
@@ -20,6 +21,7 @@ from typing import Any
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.requests import HTTPConnection
 
 from podium.models import Event, EventSession
 from podium.web.pages import urls
@@ -32,16 +34,16 @@ MAX_AGE_SECONDS = 60 * 60 * 24 * 60  # an event and its follow-up evaluations fi
 EVENT_SCOPE = "event"
 
 
-def _runtime(request: Request) -> Runtime:
+def _runtime(request: HTTPConnection) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def _serializer(request: Request, purpose: str) -> URLSafeSerializer:
+def _serializer(request: HTTPConnection, purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(_runtime(request).secret_key, salt=f"podium.{purpose}")
 
 
-def _read(request: Request, cookie: str, event: Event) -> dict[str, Any] | None:
+def _read(request: HTTPConnection, cookie: str, event: Event) -> dict[str, Any] | None:
     raw = request.cookies.get(cookie)
     if not raw:
         return None
@@ -68,7 +70,7 @@ def _write(
     )
 
 
-def fingerprint(request: Request, password: str) -> str:
+def fingerprint(request: HTTPConnection, password: str) -> str:
     key = _runtime(request).secret_key.encode()
     return hmac.new(key, password.encode(), hashlib.sha256).hexdigest()[:24]
 
@@ -80,7 +82,7 @@ def passwords_match(given: str, expected: str) -> bool:
 # --- the attendee --------------------------------------------------------------------------
 
 
-def attendee_id(request: Request, event: Event) -> int | None:
+def attendee_id(request: HTTPConnection, event: Event) -> int | None:
     """The id of the attendee this browser joined ``event`` as, if any."""
     data = _read(request, ATTENDEE_COOKIE, event)
     value = data.get("a") if data else None
@@ -98,7 +100,7 @@ def forget_attendee(response: Response, event: Event) -> None:
 # --- the app password ----------------------------------------------------------------------
 
 
-def has_app_access(request: Request, event: Event) -> bool:
+def has_app_access(request: HTTPConnection, event: Event) -> bool:
     """True when the event has no app password, or this browser gave the current one."""
     if not event.app_password:
         return True
@@ -123,14 +125,14 @@ class ModeratorAccess:
 
     grants: dict[str, str] = field(default_factory=dict)
 
-    def for_event(self, request: Request, event: Event) -> bool:
+    def for_event(self, request: HTTPConnection, event: Event) -> bool:
         """May run every session of the event and its kiosk."""
         fp = self.grants.get(EVENT_SCOPE)
         return bool(event.moderator_password) and fp == fingerprint(
             request, event.moderator_password or ""
         )
 
-    def for_session(self, request: Request, event: Event, session: EventSession) -> bool:
+    def for_session(self, request: HTTPConnection, event: Event, session: EventSession) -> bool:
         """May moderate ``session``: by the event's password, or by the session's own."""
         if self.for_event(request, event):
             return True
@@ -140,7 +142,7 @@ class ModeratorAccess:
         )
 
 
-def moderator_access(request: Request, event: Event) -> ModeratorAccess:
+def moderator_access(request: HTTPConnection, event: Event) -> ModeratorAccess:
     data = _read(request, MODERATOR_COOKIE, event)
     grants = data.get("g") if data else None
     if not isinstance(grants, dict):

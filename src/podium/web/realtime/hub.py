@@ -1,0 +1,317 @@
+"""The hub of one process: which sockets listen to which session, and what they are sent.
+
+Sockets of a session share one channel, ``session:<session public id>``. While a channel has
+local sockets the hub holds exactly one broker subscription for it (not one per socket), and
+forwards each message once to every socket's queue, encoded once. Two kinds of message are not
+forwarded but coalesced, so that a burst of hundreds of votes a second costs a few broadcasts:
+
+- ``poll.voted`` becomes ``{"type": "poll.tally", "poll", "votes", "counts", "visible"}``,
+  read by one short unit of work in this process (never per socket), at most once per
+  ``tally_interval`` per poll. A vote that arrives while a tally is being read or sent causes
+  one more tally after the interval, so the last tally counts every vote. Moderator sockets get
+  every tally; the others only while the poll's results are visible.
+- ``attendance.changed`` becomes ``{"type": "attendance.count", "checked_in": n}`` the same way.
+
+Each socket has a bounded backlog: a socket that cannot keep up has it replaced by one
+``{"type": "resync"}`` (the page then fetches what it shows), and never slows the others. Every
+``ping_interval`` seconds each socket is sent ``{"type": "ping"}`` so that proxies keep idle
+connections open and pages notice a dead one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from podium.attendance.presence import count_checked_in
+from podium.kit.db import Database
+from podium.kit.pubsub import RESYNC, Broker, Message, session_channel
+from podium.live.errors import PollNotFound
+from podium.live.tally import poll_tally
+
+log = logging.getLogger(__name__)
+
+TALLY_INTERVAL_SECONDS = 0.25
+PING_INTERVAL_SECONDS = 25.0
+SOCKET_QUEUE_SIZE = 64
+
+
+class Role(enum.StrEnum):
+    AUDIENCE = "audience"
+    MODERATOR = "moderator"
+
+
+def encode(message: Message) -> str:
+    return orjson.dumps(message).decode()
+
+
+_RESYNC_TEXT = encode(RESYNC)
+_PING_TEXT = encode({"type": "ping"})
+
+
+Send = Callable[[str], Awaitable[None]]
+End = Callable[[], Awaitable[None]]
+
+
+class Listener:
+    """What one socket is sent: a bounded backlog of encoded messages, sent in order by a task
+    that exists only while there is something to send (an idle socket costs no task).
+
+    A backlog that reaches ``queue_size`` (the client reads too slowly) is replaced by one
+    resync message. Nothing is sent before :meth:`start` (the socket is not accepted yet).
+    """
+
+    def __init__(
+        self, role: Role, *, send: Send, end: End, queue_size: int = SOCKET_QUEUE_SIZE
+    ) -> None:
+        self.role = role
+        self._send = send
+        self._end = end
+        self._queue_size = queue_size
+        self._backlog: deque[str] = deque()
+        self._sender: asyncio.Task[None] | None = None
+        self._started = False
+        self._ending = False
+        self.failed = False
+        self.overflows = 0
+
+    def offer(self, text: str) -> None:
+        if self.failed or self._ending:
+            return
+        if len(self._backlog) >= self._queue_size:
+            self.overflows += 1
+            self._backlog.clear()
+            self._backlog.append(_RESYNC_TEXT)
+        self._backlog.append(text)
+        self._wake()
+
+    def start(self) -> None:
+        self._started = True
+        self._wake()
+
+    def end(self) -> None:
+        """Send what is queued, then end the socket (the server is stopping)."""
+        self._ending = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._sender is None and self._started and not self.failed:
+            self._sender = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._backlog:
+                await self._send(self._backlog.popleft())
+            if self._ending:
+                await self._end()
+        except Exception:  # the client went away; its socket's handler hears so too
+            self.failed = True
+            self._backlog.clear()
+        finally:
+            self._sender = None
+
+
+@dataclass
+class _Coalescing:
+    dirty: bool = False
+    task: asyncio.Task[None] | None = None
+
+
+@dataclass
+class _Channel:
+    session: str
+    listeners: set[Listener] = field(default_factory=set)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    pump: asyncio.Task[None] | None = None
+    coalescing: dict[str, _Coalescing] = field(default_factory=dict)
+
+    def send(self, text: str, *, moderators_only: bool = False) -> None:
+        for listener in tuple(self.listeners):
+            if not moderators_only or listener.role is Role.MODERATOR:
+                listener.offer(text)
+
+
+class Hub:
+    def __init__(
+        self,
+        *,
+        broker: Broker,
+        database: Database,
+        tally_interval: float = TALLY_INTERVAL_SECONDS,
+        ping_interval: float = PING_INTERVAL_SECONDS,
+        queue_size: int = SOCKET_QUEUE_SIZE,
+    ) -> None:
+        self.broker = broker
+        self.database = database
+        self.tally_interval = tally_interval
+        self.ping_interval = ping_interval
+        self.queue_size = queue_size
+        self._channels: dict[str, _Channel] = {}
+        self._pinger: asyncio.Task[None] | None = None
+
+    @property
+    def socket_count(self) -> int:
+        return sum(len(channel.listeners) for channel in self._channels.values())
+
+    @asynccontextmanager
+    async def listen(
+        self, session_public_id: str, *, role: Role, send: Send, end: End
+    ) -> AsyncIterator[Listener]:
+        """A listener for one socket of the session, which sends with ``send`` once started
+        and calls ``end`` when the hub closes; once entered, every message published on the
+        session's channel reaches it."""
+        name = session_channel(session_public_id)
+        channel = self._channels.get(name)
+        if channel is None:
+            channel = self._channels[name] = _Channel(session=session_public_id)
+            channel.pump = asyncio.get_running_loop().create_task(
+                self._pump(name, channel), name=f"podium-hub {name}"
+            )
+        listener = Listener(role, send=send, end=end, queue_size=self.queue_size)
+        channel.listeners.add(listener)
+        self._ensure_pinger()
+        try:
+            await channel.ready.wait()
+            yield listener
+        finally:
+            channel.listeners.discard(listener)
+            if not channel.listeners and self._channels.get(name) is channel:
+                del self._channels[name]
+                self._stop(channel)
+
+    async def close(self) -> None:
+        """End every socket's stream and stop every task of the hub."""
+        channels = list(self._channels.values())
+        self._channels.clear()
+        tasks: list[asyncio.Task[None]] = []
+        for channel in channels:
+            for listener in channel.listeners:
+                listener.end()
+            tasks.extend(self._stop(channel))
+        if self._pinger is not None:
+            self._pinger.cancel()
+            tasks.append(self._pinger)
+            self._pinger = None
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+
+    def _stop(self, channel: _Channel) -> list[asyncio.Task[None]]:
+        tasks = [
+            task
+            for task in (channel.pump, *(c.task for c in channel.coalescing.values()))
+            if task is not None
+        ]
+        for task in tasks:
+            task.cancel()
+        return tasks
+
+    # --- receiving ------------------------------------------------------------------------
+
+    async def _pump(self, name: str, channel: _Channel) -> None:
+        """Hold the channel's one subscription and dispatch what arrives, until cancelled."""
+        while True:
+            try:
+                async with self.broker.subscribe(name) as queue:
+                    channel.ready.set()
+                    while True:
+                        self._dispatch(channel, await queue.get())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("the subscription to %s failed; subscribing again", name)
+                channel.ready.set()
+                await asyncio.sleep(1)
+
+    def _dispatch(self, channel: _Channel, message: Message) -> None:
+        kind = message.get("type")
+        if kind == "poll.voted":
+            poll = message.get("poll")
+            if isinstance(poll, str):
+                self._coalesce(channel, f"poll:{poll}", lambda: self._send_tally(channel, poll))
+        elif kind == "attendance.changed":
+            self._coalesce(channel, "attendance", lambda: self._send_attendance(channel))
+        else:
+            channel.send(encode(message))
+
+    # --- coalescing -----------------------------------------------------------------------
+
+    def _coalesce(
+        self, channel: _Channel, key: str, produce: Callable[[], Awaitable[None]]
+    ) -> None:
+        state = channel.coalescing.get(key)
+        if state is not None:
+            state.dirty = True
+            return
+        state = channel.coalescing[key] = _Coalescing()
+        state.task = asyncio.get_running_loop().create_task(
+            self._coalesced(channel, key, state, produce)
+        )
+
+    async def _coalesced(
+        self,
+        channel: _Channel,
+        key: str,
+        state: _Coalescing,
+        produce: Callable[[], Awaitable[None]],
+    ) -> None:
+        try:
+            while True:
+                state.dirty = False
+                try:
+                    await produce()
+                except Exception:
+                    log.exception("could not send %s to %s", key, channel.session)
+                await asyncio.sleep(self.tally_interval)
+                # no await between this test and the removal below: a message that comes
+                # after it finds no state and starts a new round
+                if not state.dirty:
+                    return
+        finally:
+            if channel.coalescing.get(key) is state:
+                del channel.coalescing[key]
+
+    async def _send_tally(self, channel: _Channel, poll: str) -> None:
+        try:
+            async with self.database.unit_of_work(write=False) as uow:
+                tally = await poll_tally(
+                    uow, session_public_id=channel.session, poll_public_id=poll
+                )
+        except PollNotFound:
+            return
+        channel.send(encode(tally.message()), moderators_only=not tally.visible)
+
+    async def _send_attendance(self, channel: _Channel) -> None:
+        async with self.database.unit_of_work(write=False) as uow:
+            count = await count_checked_in(uow, session_public_id=channel.session)
+        channel.send(encode({"type": "attendance.count", "checked_in": count}))
+
+    # --- keeping connections alive --------------------------------------------------------
+
+    def _ensure_pinger(self) -> None:
+        if self._pinger is None or self._pinger.done():
+            self._pinger = asyncio.get_running_loop().create_task(
+                self._ping_forever(), name="podium-hub-ping"
+            )
+
+    async def _ping_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.ping_interval)
+            for channel in tuple(self._channels.values()):
+                channel.send(_PING_TEXT)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for logs and benchmarks."""
+        return {
+            "channels": len(self._channels),
+            "sockets": self.socket_count,
+            "coalescing": sum(len(c.coalescing) for c in self._channels.values()),
+        }

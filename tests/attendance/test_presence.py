@@ -1,0 +1,90 @@
+"""count_checked_in, and the ``attendance.changed`` message check-in and check-out emit."""
+
+from __future__ import annotations
+
+import asyncio
+
+from podium.attendance.checkin import perform_checkin, perform_checkout
+from podium.attendance.presence import count_checked_in
+from podium.enums import AttendanceSource
+from podium.kit.db import Database, UnitOfWork
+from podium.kit.pubsub import InMemoryBroker, Message, session_channel
+from podium.models import Attendee, Event, EventSession
+from tests.factories import make_attendee, make_session
+
+WEB = AttendanceSource.WEB
+CHANGED: Message = {"type": "attendance.changed"}
+
+
+def _drain(queue: asyncio.Queue[Message]) -> list[Message]:
+    messages = []
+    while not queue.empty():
+        messages.append(queue.get_nowait())
+    return messages
+
+
+async def test_count_checked_in_counts_who_is_checked_in_now(
+    uow: UnitOfWork, event: Event, session: EventSession, attendee: Attendee
+) -> None:
+    second = await make_attendee(uow, event, email="second@example.com")
+    third = await make_attendee(uow, event, email="third@example.com")
+    elsewhere = await make_session(uow, event, name="Elsewhere")
+    for person in (attendee, second, third):
+        await perform_checkin(uow, session=session, attendee=person, source=WEB)
+    await perform_checkout(uow, session=session, attendee=third, source=WEB)
+    await perform_checkin(uow, session=elsewhere, attendee=third, source=WEB)
+
+    counts = (
+        await count_checked_in(uow, session_public_id=session.public_id),
+        await count_checked_in(uow, session_public_id=elsewhere.public_id),
+        await count_checked_in(uow, session_public_id="nosuch"),
+    )
+
+    assert counts == (2, 1, 0)
+
+
+async def test_checkin_and_checkout_emit_attendance_changed_once_committed(
+    db: Database, event: Event, session: EventSession, attendee: Attendee, uow: UnitOfWork
+) -> None:
+    await uow.commit()
+    broker = InMemoryBroker()
+    async with broker.subscribe(session_channel(session.public_id)) as queue:
+        checkin = db.unit_of_work()
+        checkin.broker = broker
+        async with checkin:
+            await perform_checkin(checkin, session=session, attendee=attendee, source=WEB)
+            before_commit = _drain(queue)
+        after_checkin = _drain(queue)
+        checkout = db.unit_of_work()
+        checkout.broker = broker
+        async with checkout:
+            await perform_checkout(checkout, session=session, attendee=attendee, source=WEB)
+        after_checkout = _drain(queue)
+
+    assert (before_commit, after_checkin, after_checkout) == ([], [CHANGED], [CHANGED])
+
+
+async def test_checkin_replay_and_rollback_emit_nothing(
+    db: Database, event: Event, session: EventSession, attendee: Attendee, uow: UnitOfWork
+) -> None:
+    await perform_checkin(uow, session=session, attendee=attendee, source=WEB, nonce="n-1")
+    await uow.commit()
+    other = await make_attendee(uow, event, email="other@example.com")
+    await uow.commit()
+    broker = InMemoryBroker()
+    async with broker.subscribe(session_channel(session.public_id)) as queue:
+        replay = db.unit_of_work()
+        replay.broker = broker
+        async with replay:
+            await perform_checkin(
+                replay, session=session, attendee=attendee, source=WEB, nonce="n-1"
+            )
+        after_replay = _drain(queue)
+        rolled_back = db.unit_of_work()
+        rolled_back.broker = broker
+        await perform_checkin(rolled_back, session=session, attendee=other, source=WEB)
+        await rolled_back.rollback()
+        await rolled_back.close()
+        after_rollback = _drain(queue)
+
+    assert (after_replay, after_rollback) == ([], [])

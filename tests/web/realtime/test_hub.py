@@ -1,0 +1,147 @@
+"""The hub without sockets: one subscription per channel, bounded queues, pings, shutting down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from podium.kit.db import Database
+from podium.kit.pubsub import InMemoryBroker, Message
+from podium.web.realtime.hub import Hub, Listener, Role, encode
+from tests.redis_support import eventually
+from tests.web.realtime.conftest import WAIT_SECONDS
+
+
+class CountingBroker(InMemoryBroker):
+    """An in-memory broker that counts the subscriptions open on each channel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: Counter[str] = Counter()
+
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[asyncio.Queue[Message]]:
+        @asynccontextmanager
+        async def counted() -> AsyncIterator[asyncio.Queue[Message]]:
+            async with super(CountingBroker, self).subscribe(channel) as queue:
+                self.open[channel] += 1
+                try:
+                    yield queue
+                finally:
+                    self.open[channel] -= 1
+
+        return counted()
+
+
+class Socket:
+    """Stands in for a WebSocket: what the hub sends it, and None once the hub ended it."""
+
+    def __init__(self) -> None:
+        self.received: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def send(self, text: str) -> None:
+        await self.received.put(text)
+
+    async def end(self) -> None:
+        await self.received.put(None)
+
+    async def next(self) -> str | None:
+        return await asyncio.wait_for(self.received.get(), WAIT_SECONDS)
+
+
+@asynccontextmanager
+async def connected(hub: Hub, session: str, role: Role = Role.AUDIENCE) -> AsyncIterator[Socket]:
+    socket = Socket()
+    async with hub.listen(session, role=role, send=socket.send, end=socket.end) as listener:
+        listener.start()
+        yield socket
+
+
+async def test_hub_holds_one_subscription_per_channel_whatever_the_number_of_sockets(
+    db: Database,
+) -> None:
+    broker = CountingBroker()
+    hub = Hub(broker=broker, database=db)
+    async with (
+        connected(hub, "a") as first,
+        connected(hub, "a", Role.MODERATOR) as second,
+        connected(hub, "a") as third,
+        connected(hub, "b"),
+    ):
+        while_listening = +broker.open
+        await broker.publish("session:a", {"type": "question.asked", "question": "q"})
+        received = [await first.next(), await second.next(), await third.next()]
+
+    async def unsubscribed() -> bool:  # the cancelled subscriptions leave in their own time
+        return not +broker.open
+
+    await eventually(unsubscribed)
+
+    assert while_listening == Counter({"session:a": 1, "session:b": 1})
+    assert received == ['{"type":"question.asked","question":"q"}'] * 3
+    assert hub.stats() == {"channels": 0, "sockets": 0, "coalescing": 0}
+    await hub.close()
+
+
+async def test_listener_replaces_a_backlog_too_long_with_one_resync() -> None:
+    socket = Socket()
+    listener = Listener(Role.AUDIENCE, send=socket.send, end=socket.end, queue_size=4)
+    listener.start()
+
+    for number in range(6):  # faster than anything can be sent
+        listener.offer(encode({"n": number}))
+
+    assert [await socket.next() for _ in range(3)] == ['{"type":"resync"}', '{"n":4}', '{"n":5}']
+    assert (listener.overflows, socket.received.empty()) == (1, True)
+
+
+async def test_listener_sends_nothing_before_it_is_started() -> None:
+    socket = Socket()
+    listener = Listener(Role.AUDIENCE, send=socket.send, end=socket.end)
+    listener.offer("first")
+    await asyncio.sleep(0)
+    before = socket.received.empty()
+
+    listener.start()
+
+    assert (before, await socket.next()) == (True, "first")
+
+
+async def test_listener_stops_sending_to_a_socket_that_failed() -> None:
+    sent: list[str] = []
+    tried = asyncio.Event()
+
+    async def send(text: str) -> None:
+        sent.append(text)
+        tried.set()
+        raise OSError("the client went away")
+
+    async def end() -> None:
+        raise AssertionError("not called for a failed socket")
+
+    listener = Listener(Role.AUDIENCE, send=send, end=end)
+    listener.start()
+    listener.offer("first")
+    listener.offer("second")
+    await tried.wait()
+    listener.offer("third")
+    listener.end()
+    await asyncio.sleep(0)
+
+    assert (sent, listener.failed) == (["first"], True)
+
+
+async def test_hub_pings_every_socket(db: Database) -> None:
+    hub = Hub(broker=InMemoryBroker(), database=db, ping_interval=0.01)
+    async with connected(hub, "a") as socket:
+        assert await socket.next() == '{"type":"ping"}'
+    await hub.close()
+
+
+async def test_hub_close_ends_every_socket(db: Database) -> None:
+    hub = Hub(broker=InMemoryBroker(), database=db)
+    async with connected(hub, "a") as first, connected(hub, "b", Role.MODERATOR) as second:
+        await hub.close()
+
+        assert [await first.next(), await second.next()] == [None, None]
