@@ -59,6 +59,11 @@ async def create_event(
     return event
 
 
+async def list_events(uow: UnitOfWork) -> list[Event]:
+    """Every event, by URI."""
+    return await repository.list_events(uow)
+
+
 async def get_event(uow: UnitOfWork, uri: str) -> Event:
     event = await repository.find_event_by_uri(uow, uri)
     if event is None:

@@ -1,7 +1,21 @@
-"""Routes of the attendee pages."""
+"""Routes of the attendee pages, mounted under ``/e``:
+
+- ``GET /`` the events; ``GET /{event}`` an event's home (app password, join, schedule);
+  ``POST /{event}/password``, ``/join``, ``/leave`` (``home.py``);
+- ``GET /{event}/s/{session}`` a session's page and ``…/fragments/{name}`` its sections
+  (``page.py``);
+- ``POST /{event}/s/{session}/checkin``, ``/checkout``, ``/codewords``,
+  ``/polls/{poll}/vote``, ``/questions``, ``/questions/{question}/upvote``, ``/evaluation``,
+  ``/note`` (``actions.py``).
+"""
 
 from __future__ import annotations
 
-from podium.web.pages.routing import page_router
+from fastapi import APIRouter
 
-router = page_router()
+from podium.web.pages.attendee import actions, home, page
+
+router = APIRouter()
+# each module's router is a page_router(): its routes keep their transaction and CSRF check
+for module in (home, page, actions):
+    router.include_router(module.router)

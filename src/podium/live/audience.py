@@ -1,0 +1,162 @@
+"""What one attendee sees of a session's live part, read for their page: the polls they may
+answer or whose results are shown (with the tallies), the questions shown to everyone (and
+their own waiting ones), and what they voted and upvoted.
+
+Reads only, in a fixed number of queries: tallies are counted in the database and only for
+polls whose results are shown, so a page refresh costs the same with 10 votes or 10,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import orjson
+
+from podium.enums import PollState, PollType, QuestionState
+from podium.kit.db import UnitOfWork
+from podium.live import audience_repository as repository
+from podium.models import Attendee, EventSession, Poll, Question, Vote
+
+LATEST_TEXTS = 50
+_CHOICE_POLLS = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER})
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudiencePoll:
+    """A poll as the audience sees it, with this attendee's vote (None before voting).
+
+    When ``poll.show_results``: ``votes`` is how many voted; ``counts[i]`` how many chose
+    choice ``i`` (multiple choice and answer) or rated ``i + 1`` (rating); ``words`` the word
+    cloud's answers and how often each was given (compared case-insensitively, most frequent
+    first); ``texts`` the latest open-text answers, oldest first. Otherwise they are empty.
+    """
+
+    poll: Poll
+    my_vote: Vote | None
+    votes: int = 0
+    counts: tuple[int, ...] = ()
+    words: tuple[tuple[str, int], ...] = ()
+    texts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudienceQuestions:
+    """``shown``: the approved questions, pinned first, then most upvoted, then oldest.
+    ``waiting``: the attendee's own questions waiting for a moderator, oldest first.
+    ``upvoted``: the ids of the session's questions the attendee upvoted."""
+
+    shown: tuple[Question, ...]
+    waiting: tuple[Question, ...]
+    upvoted: frozenset[int]
+
+
+async def audience_polls(
+    uow: UnitOfWork, *, session: EventSession, attendee: Attendee
+) -> list[AudiencePoll]:
+    """The session's open polls by rank, then its closed polls whose results are shown.
+
+    At most seven queries; a query whose polls are missing (no poll of that type shows its
+    results) is not sent.
+    """
+    polls = await repository.list_audience_polls(uow, session_id=session.id)
+    if not polls:
+        return []
+    votes = {
+        vote.poll_id: vote
+        for vote in await repository.list_attendee_votes(
+            uow, poll_ids=[poll.id for poll in polls], attendee_id=attendee.id
+        )
+    }
+    shown = [poll for poll in polls if poll.show_results]
+    totals = await repository.count_votes(uow, poll_ids=_ids(shown)) if shown else {}
+    counts = await _counts(uow, shown)
+    words = await _words(uow, _of_type(shown, {PollType.WORD_CLOUD}))
+    texts = await _texts(uow, _of_type(shown, {PollType.OPEN_TEXT}))
+    ordered = sorted(polls, key=lambda poll: poll.state != PollState.OPEN)
+    return [
+        AudiencePoll(
+            poll=poll,
+            my_vote=votes.get(poll.id),
+            votes=totals.get(poll.id, 0),
+            counts=tuple(counts.get(poll.id, ())),
+            words=tuple(words.get(poll.id, ())),
+            texts=tuple(texts.get(poll.id, ())),
+        )
+        for poll in ordered
+    ]
+
+
+def _ids(polls: Iterable[Poll]) -> list[int]:
+    return [poll.id for poll in polls]
+
+
+def _of_type(polls: Iterable[Poll], types: set[PollType]) -> list[Poll]:
+    return [poll for poll in polls if PollType(poll.type) in types]
+
+
+async def _counts(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[int]]:
+    choice_polls = _of_type(polls, set(_CHOICE_POLLS))
+    rating_polls = _of_type(polls, {PollType.RATING})
+    counts = {poll.id: [0] * len(poll.choices) for poll in choice_polls + rating_polls}
+    if choice_polls:
+        chosen = await repository.count_choices(uow, poll_ids=_ids(choice_polls))
+        for poll_id, text, count in chosen:
+            for index in set(orjson.loads(text) if text else ()):
+                if isinstance(index, int) and 0 <= index < len(counts[poll_id]):
+                    counts[poll_id][index] += count
+    if rating_polls:
+        rated = await repository.count_ratings(uow, poll_ids=_ids(rating_polls))
+        for poll_id, rating, count in rated:
+            if rating is not None and 1 <= rating <= len(counts[poll_id]):
+                counts[poll_id][rating - 1] += count
+    return counts
+
+
+async def _words(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[tuple[str, int]]]:
+    """Per poll: (word, count), words compared case-insensitively and named by the spelling
+    most people used (alphabetically first on a tie); most frequent first."""
+    if not polls:
+        return {}
+    totals: dict[tuple[int, str], int] = {}
+    spellings: dict[tuple[int, str], tuple[int, str]] = {}  # (-count, spelling): min is best
+    for poll_id, text, count in await repository.count_texts(uow, poll_ids=_ids(polls)):
+        word = (text or "").strip()
+        if not word:
+            continue
+        key = (poll_id, word.casefold())
+        totals[key] = totals.get(key, 0) + count
+        spellings[key] = min(spellings.get(key, (-count, word)), (-count, word))
+    words: dict[int, list[tuple[str, int]]] = {}
+    for key in sorted(totals, key=lambda key: (-totals[key], key[1])):
+        words.setdefault(key[0], []).append((spellings[key][1], totals[key]))
+    return words
+
+
+async def _texts(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[str]]:
+    if not polls:
+        return {}
+    texts: dict[int, list[str]] = {}
+    for poll_id, text in await repository.latest_texts(
+        uow, poll_ids=_ids(polls), per_poll=LATEST_TEXTS
+    ):
+        texts.setdefault(poll_id, []).append(text or "")
+    return texts
+
+
+async def audience_questions(
+    uow: UnitOfWork, *, session: EventSession, attendee: Attendee
+) -> AudienceQuestions:
+    """The questions of ``session`` the attendee sees (dismissed ones and other people's
+    waiting ones are never among them) and those they upvoted; two queries."""
+    questions = await repository.list_audience_questions(
+        uow, session_id=session.id, attendee_id=attendee.id
+    )
+    upvoted = await repository.list_upvoted_question_ids(
+        uow, session_id=session.id, attendee_id=attendee.id
+    )
+    return AudienceQuestions(
+        shown=tuple(q for q in questions if q.state == QuestionState.APPROVED),
+        waiting=tuple(q for q in questions if q.state != QuestionState.APPROVED),
+        upvoted=frozenset(upvoted),
+    )

@@ -1,0 +1,204 @@
+"""The forms of a session's page: check in and out, codewords, votes, questions and upvotes,
+the evaluation and the attendee's notes. How each is answered: see ``page.py``.
+
+Check-in codes, check-out codes and codewords are secrets people guess at: each wrong one is
+counted (``throttle``), and past the limit the attendee and their address wait (429).
+Check-in, check-out, codeword and vote forms carry a nonce, so a double tap or a retried
+request counts once.
+"""
+
+from __future__ import annotations
+
+from fastapi import Depends, Response
+
+from podium.attendance.errors import CheckinNotFound, WrongCheckinCode, WrongCheckoutCode
+from podium.attendance.service import (
+    get_checkin,
+    perform_checkin,
+    perform_checkout,
+    set_attendee_note,
+    submit_codeword,
+)
+from podium.attendance.status import attendee_session_status
+from podium.enums import AttendanceSource
+from podium.evaluations.service import evaluation_form, submit_evaluation
+from podium.kit.errors import InvalidInput, PodiumError
+from podium.live.service import ask_question, cast_vote, get_poll, get_question, upvote_question
+from podium.web.pages import throttle
+from podium.web.pages.attendee import forms
+from podium.web.pages.attendee.page import Visit, visit
+from podium.web.pages.attendee.views import Message
+from podium.web.pages.routing import page_router
+
+router = page_router()
+
+# sent with check-in and check-out answers: the sections that depend on it refresh (htmx)
+MY_ATTENDANCE_CHANGED = {"HX-Trigger": "podium-my-attendance"}
+MAX_NOTE_LENGTH = 10_000
+EVALUATION_CLOSED = "The evaluation opens when you check out, or once the session has ended."
+NOTE_NEEDS_CHECKIN = "Check in to this session to keep notes for it."
+
+
+@router.post("/{event_uri}/s/{session_id}/checkin")
+async def checkin(here: Visit = Depends(visit)) -> Response:
+    form = await here.request.form()
+    code = forms.text_field(form, "code")
+    if here.session.checkin_code:
+        await throttle.ensure_allowed(here.request, "checkin-code", attendee_id=here.attendee.id)
+    try:
+        await perform_checkin(
+            here.uow,
+            session=here.session,
+            attendee=here.attendee,
+            code=code,
+            source=AttendanceSource.WEB,
+            delivery_format=forms.delivery_format(here.session, form),
+            nonce=forms.text_field(form, "nonce"),
+        )
+    except WrongCheckinCode as exc:
+        if code and code.strip():  # a blank code is a slip, not a guess
+            await throttle.record_failure(
+                here.request, "checkin-code", attendee_id=here.attendee.id
+            )
+        return await here.failed("attendance", exc)
+    except PodiumError as exc:
+        return await here.failed("attendance", exc)
+    return await here.done("attendance", "checked-in", headers=MY_ATTENDANCE_CHANGED)
+
+
+@router.post("/{event_uri}/s/{session_id}/checkout")
+async def checkout(here: Visit = Depends(visit)) -> Response:
+    form = await here.request.form()
+    code = forms.text_field(form, "code")
+    if here.session.checkout_code:
+        await throttle.ensure_allowed(here.request, "checkout-code", attendee_id=here.attendee.id)
+    try:
+        await perform_checkout(
+            here.uow,
+            session=here.session,
+            attendee=here.attendee,
+            code=code,
+            source=AttendanceSource.WEB,
+            nonce=forms.text_field(form, "nonce"),
+        )
+    except WrongCheckoutCode as exc:
+        if code and code.strip():
+            await throttle.record_failure(
+                here.request, "checkout-code", attendee_id=here.attendee.id
+            )
+        return await here.failed("attendance", exc)
+    except PodiumError as exc:
+        return await here.failed("attendance", exc)
+    return await here.done("attendance", "checked-out", headers=MY_ATTENDANCE_CHANGED)
+
+
+@router.post("/{event_uri}/s/{session_id}/codewords")
+async def enter_codeword(here: Visit = Depends(visit)) -> Response:
+    form = await here.request.form()
+    word = (forms.text_field(form, "word") or "").strip()
+    await throttle.ensure_allowed(here.request, "codeword", attendee_id=here.attendee.id)
+    try:
+        result = await submit_codeword(
+            here.uow,
+            session=here.session,
+            attendee=here.attendee,
+            field_of_study_name=forms.text_field(form, "field_of_study") or "",
+            word=word,
+            nonce=forms.text_field(form, "nonce"),
+        )
+    except PodiumError as exc:
+        return await here.failed("codewords", exc)
+    if not result.accepted:
+        await throttle.record_failure(here.request, "codeword", attendee_id=here.attendee.id)
+        wrong = (
+            f"“{word}” is not a codeword for {result.field_of_study}. "
+            "Check the spelling and try again."
+        )
+        return await here.refused("codewords", Message(wrong, "error"), status=400)
+    return await here.done(
+        "codewords", "codeword-again" if result.already_submitted else "codeword"
+    )
+
+
+@router.post("/{event_uri}/s/{session_id}/polls/{poll_id}/vote")
+async def vote(poll_id: str, here: Visit = Depends(visit)) -> Response:
+    form = await here.request.form()
+    try:
+        poll = await get_poll(here.uow, session=here.session, public_id=poll_id)
+        answer = forms.vote_fields(poll, form)
+        await cast_vote(
+            here.uow,
+            poll=poll,
+            attendee=here.attendee,
+            nonce=forms.text_field(form, "nonce"),
+            **answer,
+        )
+    except PodiumError as exc:
+        return await here.failed("polls", exc)
+    return await here.done("polls", "voted")
+
+
+@router.post("/{event_uri}/s/{session_id}/questions")
+async def ask(here: Visit = Depends(visit)) -> Response:
+    form = await here.request.form()
+    text = forms.text_field(form, "text") or ""
+    moderated = here.session.questions_moderated
+    try:
+        await ask_question(
+            here.uow, session=here.session, attendee=here.attendee, text=text, moderated=moderated
+        )
+    except PodiumError as exc:
+        return await here.failed("questions", exc, extra={"draft": text})
+    return await here.done("questions", "asked-moderated" if moderated else "asked")
+
+
+@router.post("/{event_uri}/s/{session_id}/questions/{question_id}/upvote")
+async def upvote(question_id: str, here: Visit = Depends(visit)) -> Response:
+    try:
+        question = await get_question(here.uow, session=here.session, public_id=question_id)
+        await upvote_question(here.uow, question=question, attendee=here.attendee)
+    except PodiumError as exc:
+        return await here.failed("question-list", exc)
+    return await here.done("question-list", "upvoted")
+
+
+@router.post("/{event_uri}/s/{session_id}/evaluation")
+async def evaluate(here: Visit = Depends(visit)) -> Response:
+    """Store the evaluation (replacing an earlier one), once the attendee checked out or the
+    session has ended."""
+    form = await here.request.form()
+    status = await attendee_session_status(here.uow, session=here.session, attendee=here.attendee)
+    if not status.evaluation_open:
+        return await here.refused("evaluation", Message(EVALUATION_CLOSED, "error"), status=409)
+    items = await evaluation_form(here.uow, session=here.session)
+    try:
+        await submit_evaluation(
+            here.uow,
+            session=here.session,
+            attendee=here.attendee,
+            answers=forms.evaluation_answers(form, items),
+        )
+    except PodiumError as exc:
+        given = forms.evaluation_given(form, items)
+        return await here.failed("evaluation", exc, extra={"given": given})
+    return await here.done("evaluation", "evaluated")
+
+
+@router.post("/{event_uri}/s/{session_id}/note")
+async def save_note(here: Visit = Depends(visit)) -> Response:
+    form = await here.request.form()
+    note = forms.text_field(form, "attendee_note") or ""
+    try:
+        if len(note) > MAX_NOTE_LENGTH:
+            raise InvalidInput(
+                f"attendee_note: your notes are {len(note)} characters long; "
+                f"the limit is {MAX_NOTE_LENGTH}",
+                field="attendee_note",
+            )
+        record = await get_checkin(here.uow, session=here.session, attendee=here.attendee)
+        await set_attendee_note(here.uow, checkin=record, note=note)
+    except CheckinNotFound:
+        return await here.refused("note", Message(NOTE_NEEDS_CHECKIN, "error"), status=409)
+    except PodiumError as exc:
+        return await here.failed("note", exc, extra={"note_draft": note})
+    return await here.done("note", "note-saved")

@@ -1,0 +1,211 @@
+"""A session's page for its attendees, made of sections, and how its forms are answered.
+
+The sections (attendance, codewords, polls, questions with its live question-list, evaluation,
+note) are each a template that is also served alone at ``…/fragments/<name>``, so htmx can
+refresh one when the session's live events arrive. A form of a section is answered two ways:
+
+- a plain POST: success is a 303 back to the page (``?done=<what>#<section>``, the page then
+  shows a sentence about it); an error is the whole page, the message in the section (4xx);
+- an htmx POST: the section re-rendered with the message inside it (4xx on error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.exceptions import HTTPException
+
+from podium.attendance.status import attendee_session_status
+from podium.evaluations.service import evaluation_form
+from podium.kit.db import UnitOfWork
+from podium.kit.errors import PodiumError
+from podium.live.audience import audience_polls, audience_questions
+from podium.models import Attendee, Event, EventSession
+from podium.program.service import load_session
+from podium.web.deps import get_uow
+from podium.web.pages import urls
+from podium.web.pages.attendee import views
+from podium.web.pages.attendee.forms import evaluation_field
+from podium.web.pages.attendee.views import Message
+from podium.web.pages.deps import page_event, page_session, require_attendee
+from podium.web.pages.errors import STATUS_BY_KIND
+from podium.web.pages.routing import page_router
+from podium.web.pages.templates import is_htmx, render
+
+router = page_router()
+
+# fragment name -> template
+FRAGMENTS = {
+    "attendance": "attendee/_attendance.html",
+    "codewords": "attendee/_codewords.html",
+    "polls": "attendee/_polls.html",
+    "questions": "attendee/_questions.html",
+    "question-list": "attendee/_question_list.html",
+    "evaluation": "attendee/_evaluation.html",
+    "note": "attendee/_note.html",
+}
+_ANCHORS = {"question-list": "questions"}
+_QUESTIONS = frozenset({"questions", "question-list"})
+_RECORD = frozenset({"attendance", "codewords", "evaluation", "note"})
+
+# ?done=<key> after a plain POST: the section and the sentence it shows
+DONE = {
+    "checked-in": ("attendance", "You are checked in."),
+    "checked-out": ("attendance", "You are checked out. Thank you for coming!"),
+    "codeword": ("codewords", "Codeword accepted."),
+    "codeword-again": ("codewords", "You had already entered that codeword."),
+    "voted": ("polls", "Thank you, your answer is in."),
+    "asked": ("questions", "Your question is in."),
+    "asked-moderated": (
+        "questions",
+        "Your question was sent. Everyone sees it once a moderator approves it.",
+    ),
+    "upvoted": ("question-list", "Thank you, your upvote counts."),
+    "evaluated": ("evaluation", "Thank you for your evaluation."),
+    "note-saved": ("note", "Your notes are saved."),
+}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """An attendee on a session's page: what every section and form of it works with."""
+
+    request: Request
+    uow: UnitOfWork
+    event: Event
+    session: EventSession
+    attendee: Attendee
+
+    async def context(
+        self, names: Collection[str], *, session: EventSession | None = None
+    ) -> dict[str, Any]:
+        """What the sections ``names`` show; a fixed number of queries."""
+        session = session or self.session
+        status = (
+            await attendee_session_status(self.uow, session=session, attendee=self.attendee)
+            if _RECORD.intersection(names)
+            else None
+        )
+        context: dict[str, Any] = {
+            "event": self.event,
+            "session": session,
+            "attendee": self.attendee,
+            "status": status,
+            "messages": {},
+            "draft": "",
+            "given": {},
+            "note_draft": None,
+            "clock": views.local_clock(self.event.timezone),
+            "credits": views.credits_text,
+            "day_label": views.day_label,
+            "time_range": views.time_range,
+            "presenter_names": views.presenter_names,
+            "evaluation_field": evaluation_field,
+        }
+        if "polls" in names:
+            polls = await audience_polls(self.uow, session=session, attendee=self.attendee)
+            context["polls"] = [views.poll_view(poll) for poll in polls]
+        if _QUESTIONS.intersection(names):
+            context["questions"] = await audience_questions(
+                self.uow, session=session, attendee=self.attendee
+            )
+        if "evaluation" in names:
+            context["evaluation_items"] = await evaluation_form(self.uow, session=session)
+        return context
+
+    async def page(
+        self,
+        messages: Mapping[str, Message],
+        *,
+        extra: Mapping[str, Any] | None = None,
+        status: int = 200,
+    ) -> Response:
+        """The whole page, its session read with room and presenters."""
+        session = await load_session(self.uow, event=self.event, public_id=self.session.public_id)
+        context = await self.context(FRAGMENTS, session=session)
+        context.update(extra or {})
+        context["messages"] = dict(messages)
+        return render(
+            self.request, "attendee/session.html", context, status=status, headers=NO_STORE
+        )
+
+    async def fragment(
+        self,
+        name: str,
+        *,
+        message: Message | None = None,
+        extra: Mapping[str, Any] | None = None,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        context = await self.context({name})
+        context.update(extra or {})
+        context["messages"] = {name: message} if message is not None else {}
+        return render(
+            self.request,
+            FRAGMENTS[name],
+            context,
+            status=status,
+            headers={**NO_STORE, **(headers or {})},
+        )
+
+    async def done(
+        self, name: str, done: str, *, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """A form of section ``name`` succeeded: back to the page, or the section (htmx)."""
+        if not is_htmx(self.request):
+            anchor = _ANCHORS.get(name, name)
+            url = f"{urls.session_url(self.event.uri, self.session.public_id)}?done={done}"
+            return RedirectResponse(f"{url}#{anchor}", status_code=303)
+        return await self.fragment(name, message=Message(DONE[done][1]), headers=headers)
+
+    async def refused(
+        self,
+        name: str,
+        message: Message,
+        *,
+        status: int,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Response:
+        """A form of section ``name`` failed: the page or the section, showing ``message``."""
+        if is_htmx(self.request):
+            return await self.fragment(name, message=message, extra=extra, status=status)
+        return await self.page({name: message}, extra=extra, status=status)
+
+    async def failed(
+        self, name: str, exc: PodiumError, *, extra: Mapping[str, Any] | None = None
+    ) -> Response:
+        return await self.refused(
+            name, views.error_message(exc), status=STATUS_BY_KIND[exc.kind], extra=extra
+        )
+
+
+async def visit(
+    request: Request,
+    event: Event = Depends(page_event),
+    attendee: Attendee = Depends(require_attendee),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Visit:
+    return Visit(request=request, uow=uow, event=event, session=session, attendee=attendee)
+
+
+@router.get("/{event_uri}/s/{session_id}")
+async def session_page(here: Visit = Depends(visit), done: str | None = None) -> Response:
+    messages = {}
+    if done in DONE:
+        name, text = DONE[done]
+        messages[name] = Message(text)
+    return await here.page(messages)
+
+
+@router.get("/{event_uri}/s/{session_id}/fragments/{name}")
+async def session_fragment(name: str, here: Visit = Depends(visit)) -> Response:
+    if name not in FRAGMENTS:
+        raise HTTPException(404)
+    return await here.fragment(name)

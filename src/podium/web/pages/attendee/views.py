@@ -1,0 +1,226 @@
+"""What the attendee templates show, shaped from the read models: the schedule by day and room,
+polls with their tallies and the attendee's answer in words, messages and times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from podium.enums import PollState, PollType
+from podium.kit.errors import PodiumError
+from podium.live.audience import AudiencePoll
+from podium.live.service import vote_answer
+from podium.models import Event, EventSession, Poll, Vote
+from podium.people.types import CUSTOM_FIELDS
+
+# --- messages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence shown inside a section: "ok" after an action, "error" when it failed."""
+
+    text: str
+    level: str = "ok"
+
+
+def error_message(exc: PodiumError) -> Message:
+    """The domain error's sentence, without the field prefix ("code: …") the APIs show."""
+    text = exc.message
+    if exc.field and text.startswith(exc.field + ": "):
+        text = text[len(exc.field) + 2 :]
+    text = text[:1].upper() + text[1:]
+    if text and text[-1] not in ".!?":
+        text += "."
+    return Message(text, "error")
+
+
+# --- times ---------------------------------------------------------------------------------
+
+
+def day_label(day: dt.date) -> str:
+    """The day as people read it: "Monday, June 1, 2026"."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def time_range(session: EventSession) -> str:
+    """The session's wall-clock times as the organizer typed them: "08:30-09:15" (en dash)."""
+    start = f"{session.start_time:%H:%M}" if session.start_time else ""
+    end = f"{session.end_time:%H:%M}" if session.end_time else ""
+    if start and end:
+        return f"{start}\N{EN DASH}{end}"
+    return start or (f"until {end}" if end else "")
+
+
+def event_dates(event: Event) -> str:
+    """The event's day, or its first and last day; "" when the event has no dates."""
+    start, end = event.start_date, event.end_date
+    if start and end and start != end:
+        return f"{day_label(start)} \N{EN DASH} {day_label(end)}"
+    day = start or end
+    return day_label(day) if day else ""
+
+
+def credits_text(value: Decimal) -> str:
+    """Credits without trailing zeros: "2", "1.5"."""
+    return format(value.normalize(), "f")
+
+
+def local_clock(timezone: str | None) -> Clock:
+    return Clock(ZoneInfo(timezone) if timezone else dt.UTC)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Shows an instant as the event's wall-clock time of day, "10:02"."""
+
+    zone: dt.tzinfo
+
+    def __call__(self, instant: dt.datetime | None) -> str:
+        return "" if instant is None else f"{instant.astimezone(self.zone):%H:%M}"
+
+
+def custom_fields(event: Event) -> list[tuple[str, str]]:
+    """(form field "field_N", label) of each custom attendee field the event labels."""
+    fields = []
+    for number, name in enumerate(CUSTOM_FIELDS, start=1):
+        label = getattr(event, f"custom_attendee_field_{number}")
+        if label and label.strip():
+            fields.append((name, label.strip()))
+    return fields
+
+
+# --- the schedule --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomGroup:
+    name: str | None
+    sessions: tuple[EventSession, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleDay:
+    date: dt.date | None
+    label: str
+    rooms: tuple[RoomGroup, ...]
+
+
+def schedule(sessions: Sequence[EventSession]) -> list[ScheduleDay]:
+    """Sessions (already in schedule order) by day, then by room (by name; no room last);
+    sessions without a date come last, under "Date to be announced"."""
+    days: dict[dt.date | None, dict[str | None, list[EventSession]]] = {}
+    for session in sessions:
+        room = session.room.name if session.room is not None else None
+        days.setdefault(session.date, {}).setdefault(room, []).append(session)
+    ordered = sorted(days, key=lambda day: (day is None, day or dt.date.min))
+    return [
+        ScheduleDay(
+            date=day,
+            label=day_label(day) if day is not None else "Date to be announced",
+            rooms=tuple(
+                RoomGroup(name=room, sessions=tuple(days[day][room]))
+                for room in sorted(
+                    days[day], key=lambda name: (name is None, (name or "").casefold())
+                )
+            ),
+        )
+        for day in ordered
+    ]
+
+
+def presenter_names(session: EventSession) -> list[str]:
+    return [link.presenter.name for link in session.presenter_links]
+
+
+# --- polls ---------------------------------------------------------------------------------
+
+_CHOICE_POLLS = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER})
+_CLOUD_SIZES = 4
+_SHOWN_WORDS = 40
+
+
+@dataclass(frozen=True)
+class ChoiceTally:
+    """One choice (or rating point) of a poll's results; ``index`` is the tally's index."""
+
+    index: int
+    label: str
+    count: int
+    share: int
+
+
+@dataclass(frozen=True)
+class WordCount:
+    word: str
+    count: int
+    size: int  # 1..4, the word cloud's font size
+
+
+@dataclass(frozen=True)
+class PollView:
+    poll: Poll
+    kind: PollType
+    is_open: bool
+    my_vote: Vote | None
+    my_answer: str | None
+    results_visible: bool
+    total: int
+    tallies: tuple[ChoiceTally, ...]
+    words: tuple[WordCount, ...]
+    texts: tuple[str, ...]
+
+    @property
+    def can_vote(self) -> bool:
+        return self.is_open and self.my_vote is None
+
+
+def poll_view(shown: AudiencePoll) -> PollView:
+    poll = shown.poll
+    kind = PollType(poll.type)
+    tallies: tuple[ChoiceTally, ...] = ()
+    if kind in _CHOICE_POLLS or kind is PollType.RATING:
+        tallies = tuple(
+            ChoiceTally(
+                index=index,
+                label=label,
+                count=count,
+                share=round(count * 100 / shown.votes) if shown.votes else 0,
+            )
+            for index, (label, count) in enumerate(zip(poll.choices, shown.counts, strict=False))
+        )
+    highest = max((count for _, count in shown.words), default=1)
+    return PollView(
+        poll=poll,
+        kind=kind,
+        is_open=poll.state == PollState.OPEN,
+        my_vote=shown.my_vote,
+        my_answer=answer_text(poll, shown.my_vote) if shown.my_vote is not None else None,
+        results_visible=poll.show_results,
+        total=shown.votes,
+        tallies=tallies,
+        words=tuple(
+            WordCount(
+                word=word,
+                count=count,
+                size=1 + round((_CLOUD_SIZES - 1) * (count - 1) / max(highest - 1, 1)),
+            )
+            for word, count in shown.words[:_SHOWN_WORDS]
+        ),
+        texts=shown.texts,
+    )
+
+
+def answer_text(poll: Poll, vote: Vote) -> str:
+    """The attendee's vote in words: "Blue", "Blue, Green", "4 of 5", "Good (4 of 5)"."""
+    answer = vote_answer(poll, vote)
+    if isinstance(answer, list):
+        return ", ".join(answer)
+    if isinstance(answer, int):
+        scale = len(poll.choices)
+        label = poll.choices[answer - 1] if 1 <= answer <= scale else str(answer)
+        return f"{answer} of {scale}" if label == str(answer) else f"{label} ({answer} of {scale})"
+    return answer
