@@ -5,9 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-CHROMIUM := /usr/bin/chromium
-
-.PHONY: install dev run test lint typecheck format clean chromium
+.PHONY: install dev run test lint typecheck format clean test-services
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,24 +29,13 @@ run: install
 	$(BIN)/podium serve --host $(HOST) --port $(PORT)
 
 # the whole suite, behind the strict gates (ruff, mypy strict on src/) that keep it readable
-test: lint typecheck chromium
+test: lint typecheck test-services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# the browser tests drive Debian's Chromium (never a browser downloaded by Playwright)
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "make: installing Debian's chromium for the browser tests"; \
-			export DEBIAN_FRONTEND=noninteractive; \
-			apt-get install -y -q chromium >/dev/null 2>&1 || \
-				{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
-				{ echo "make: could not install chromium with apt-get" >&2; exit 1; }; \
-		else \
-			echo "make: the browser tests need $(CHROMIUM); install it with" \
-				"'sudo apt-get install chromium' and run make test again" >&2; \
-			exit 1; \
-		fi; \
-	fi
+# Debian's Chromium for the browser tests and a Redis server for the multi-process tests:
+# installed (as root, with apt-get) and started when missing
+test-services:
+	./scripts/test-services
 
 lint: dev
 	$(BIN)/ruff check src tests
