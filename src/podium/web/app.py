@@ -41,12 +41,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     owns_broker = database.broker is None
     broker = database.broker or create_broker(settings.redis_url, prefix=settings.redis_prefix)
     database.broker = broker
+    hub = Hub(broker=broker, database=database)
     runtime = Runtime(
         settings=settings,
         database=database,
         secret_key=load_secret_key(settings),
         limiter=_limiter(settings),
-        hub=Hub(broker=broker, database=database),
+        hub=hub,
     )
 
     @asynccontextmanager
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         try:
             yield
         finally:
-            await runtime.hub.close()
+            await hub.close()
             await runtime.limiter.close()
             if owns_broker:
                 await broker.close()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from podium.config import Settings
 from podium.kit.db import Database
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter
+from podium.web.realtime.hub import Hub
 
 
 @dataclass
@@ -18,5 +18,5 @@ class Runtime:
     limiter: AttemptLimiter = field(
         default_factory=lambda: MemoryAttemptLimiter(limit=5, window_seconds=300)
     )
-    # the realtime hub of this process (web/realtime/hub.py), set by create_app
-    hub: Any = None
+    # the realtime hub of this process, made by create_app
+    hub: Hub | None = None

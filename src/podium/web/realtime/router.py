@@ -33,7 +33,7 @@ from podium.events.service import get_event
 from podium.kit.errors import ErrorKind, PodiumError
 from podium.program.service import get_session
 from podium.web.pages import identity
-from podium.web.realtime.hub import Hub, Role
+from podium.web.realtime.hub import Role
 from podium.web.runtime import Runtime
 
 router = APIRouter()
@@ -96,7 +96,10 @@ async def live(websocket: WebSocket, event_uri: str, session_id: str) -> None:
         await websocket.accept()
         await websocket.close(code=refused.code, reason=refused.reason)
         return
-    hub: Hub = runtime.hub
+    hub = runtime.hub
+    if hub is None:  # an application made without create_app has nothing to stream
+        await websocket.close(code=1011)
+        return
 
     async def end() -> None:  # the server is stopping: 1012 tells the page to come back
         await websocket.close(code=1012)
