@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 30_000
     # wrong codes, codewords and passwords: after this many within the window, 429 until it ends
     attempt_limit: int = 5
+    # one address may be a whole venue behind its Wi-Fi's NAT: it gets more room than a person
+    attempt_limit_per_address: int = 50
     attempt_window_seconds: int = 300
 
     @field_validator("base_url")

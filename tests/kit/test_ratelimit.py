@@ -48,6 +48,17 @@ async def test_memory_limiter_refuses_until_the_window_from_the_first_failure_en
     assert (third, almost, ended) == (40, 1, None)
 
 
+async def test_memory_limiter_limit_given_to_a_call_replaces_its_own() -> None:
+    limiter = MemoryAttemptLimiter(limit=2, window_seconds=60, clock=FakeClock())
+
+    waits = [await limiter.record_failure("code:ip:venue", limit=4) for _ in range(4)]
+
+    assert waits[:3] == [None, None, None]
+    assert waits[3] == 60
+    assert await limiter.retry_after("code:ip:venue", limit=5) is None
+    assert await limiter.retry_after("code:ip:venue") == 60
+
+
 async def test_memory_limiter_counts_keys_apart() -> None:
     limiter = MemoryAttemptLimiter(limit=1, window_seconds=60, clock=FakeClock())
 
@@ -111,6 +122,18 @@ async def test_redis_limiter_counts_failures_of_every_process_together(
     assert waits[2] in (1, 2)  # what is left of the 1.5 s window, rounded up
     assert await second.retry_after("code:ip:1") in (1, 2)
     assert await first.retry_after("code:ip:2") is None
+
+
+async def test_redis_limiter_limit_given_to_a_call_replaces_its_own(
+    limiters: tuple[RedisAttemptLimiter, RedisAttemptLimiter],
+) -> None:
+    first, second = limiters
+
+    waits = [await first.record_failure("code:ip:venue", limit=5) for _ in range(4)]
+
+    assert waits == [None, None, None, None]  # its own limit (3) would have refused the third
+    assert await second.retry_after("code:ip:venue", limit=5) is None
+    assert await second.retry_after("code:ip:venue") in (1, 2)
 
 
 async def test_redis_limiter_window_starts_at_the_first_failure_and_is_not_extended(

@@ -24,11 +24,14 @@ log = logging.getLogger(__name__)
 
 
 class AttemptLimiter(Protocol):
-    async def retry_after(self, key: str) -> int | None:
+    """``limit`` given to a call replaces the limiter's own for that key (some keys, such as a
+    venue's shared address, need more room than one person's)."""
+
+    async def retry_after(self, key: str, *, limit: int | None = None) -> int | None:
         """Seconds until ``key`` may try again, or None when it may try now."""
         ...
 
-    async def record_failure(self, key: str) -> int | None:
+    async def record_failure(self, key: str, *, limit: int | None = None) -> int | None:
         """Count one failure of ``key``; the seconds it must now wait, or None."""
         ...
 
@@ -59,22 +62,22 @@ class MemoryAttemptLimiter:
             return None
         return window
 
-    def _wait(self, window: tuple[float, int]) -> int | None:
+    def _wait(self, window: tuple[float, int], limit: int | None) -> int | None:
         started, failures = window
-        if failures < self.limit:
+        if failures < (limit or self.limit):
             return None
         return max(1, math.ceil(started + self.window_seconds - self._clock()))
 
-    async def retry_after(self, key: str) -> int | None:
+    async def retry_after(self, key: str, *, limit: int | None = None) -> int | None:
         window = self._live(key)
-        return None if window is None else self._wait(window)
+        return None if window is None else self._wait(window, limit)
 
-    async def record_failure(self, key: str) -> int | None:
+    async def record_failure(self, key: str, *, limit: int | None = None) -> int | None:
         self._sweep()
         window = self._live(key)
         started, failures = window if window is not None else (self._clock(), 0)
         self._windows[key] = (started, failures + 1)
-        return self._wait(self._windows[key])
+        return self._wait(self._windows[key], limit)
 
     async def close(self) -> None:
         return None
@@ -118,14 +121,14 @@ class RedisAttemptLimiter:
             )
         return self._client
 
-    def _wait(self, failures: int, ttl_ms: int) -> int | None:
-        if failures < self.limit:
+    def _wait(self, failures: int, ttl_ms: int, limit: int | None) -> int | None:
+        if failures < (limit or self.limit):
             return None
         if ttl_ms < 0:  # no time to live (cannot happen through this class): a whole window
             return max(1, math.ceil(self.window_seconds))
         return max(1, math.ceil(ttl_ms / 1000))
 
-    async def retry_after(self, key: str) -> int | None:
+    async def retry_after(self, key: str, *, limit: int | None = None) -> int | None:
         name = self.prefix + key
         try:
             async with self._redis().pipeline(transaction=False) as pipe:
@@ -137,9 +140,9 @@ class RedisAttemptLimiter:
             return None
         if raw is None:
             return None
-        return self._wait(int(raw), int(ttl_ms))
+        return self._wait(int(raw), int(ttl_ms), limit)
 
-    async def record_failure(self, key: str) -> int | None:
+    async def record_failure(self, key: str, *, limit: int | None = None) -> int | None:
         name = self.prefix + key
         window_ms = max(1, math.ceil(self.window_seconds * 1000))
         try:
@@ -151,7 +154,7 @@ class RedisAttemptLimiter:
         except (RedisError, OSError) as error:
             log.warning("could not count a failed attempt of %s: %s", key, error)
             return None
-        return self._wait(int(failures), int(ttl_ms))
+        return self._wait(int(failures), int(ttl_ms), limit)
 
     async def close(self) -> None:
         client, self._client = self._client, None

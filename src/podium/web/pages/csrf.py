@@ -37,6 +37,15 @@ def csrf_token(request: Request) -> str:
     return signed
 
 
+def browser_id(request: Request) -> str | None:
+    """A stable, unguessable id of this browser (its CSRF cookie), None on its first visit."""
+    state = request.scope.get(_STATE_KEY)
+    if state is None or state["new"]:
+        return None
+    value: str = state["value"]
+    return value
+
+
 async def verify_csrf(request: Request) -> None:
     """Raise CsrfFailed unless an unsafe request carries this browser's token."""
     if request.method in _SAFE_METHODS:

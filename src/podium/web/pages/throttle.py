@@ -1,15 +1,23 @@
 """Wrong codes, codewords and passwords are slowed down: 429 with Retry-After past a threshold.
 
-Failures are counted per attendee (when known) and per client address, separately for each kind
-of secret, in the runtime's :class:`~podium.kit.ratelimit.AttemptLimiter` (memory, or Redis when
-configured so every process shares the counts).
+Failures are counted separately for each kind of secret, in the runtime's
+:class:`~podium.kit.ratelimit.AttemptLimiter` (memory, or Redis when configured so every process
+shares the counts), under three keys at once:
+
+- the attendee, when known, and the browser (its CSRF cookie): ``attempt_limit`` (5) each;
+- the client address: ``attempt_limit_per_address`` (50), because at an event one address is
+  often the whole venue behind its Wi-Fi — a person's typos must not lock out the room, while a
+  script that drops its cookies still meets a limit.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import Request
 
 from podium.web.deps import client_ip
+from podium.web.pages.csrf import browser_id
 from podium.web.runtime import Runtime
 
 
@@ -27,29 +35,35 @@ class TooManyAttempts(Exception):
         return f"Too many wrong attempts. Wait {wait}, then try again."
 
 
-def _keys(request: Request, kind: str, attendee_id: int | None) -> list[str]:
-    keys = [f"{kind}:ip:{client_ip(request) or 'unknown'}"]
+def _keys(request: Request, kind: str, attendee_id: int | None) -> list[tuple[str, int]]:
+    """The keys a ``kind`` attempt counts under, each with its limit."""
+    settings = _runtime(request).settings
+    keys = [(f"{kind}:ip:{client_ip(request) or 'unknown'}", settings.attempt_limit_per_address)]
+    browser = browser_id(request)
+    if browser is not None:  # hashed: the cookie itself stays in the browser
+        digest = hashlib.sha256(browser.encode()).hexdigest()[:24]
+        keys.append((f"{kind}:browser:{digest}", settings.attempt_limit))
     if attendee_id is not None:
-        keys.append(f"{kind}:attendee:{attendee_id}")
+        keys.append((f"{kind}:attendee:{attendee_id}", settings.attempt_limit))
     return keys
 
 
-def _limiter(request: Request) -> Runtime:
+def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
 async def ensure_allowed(request: Request, kind: str, *, attendee_id: int | None = None) -> None:
     """Raise TooManyAttempts when this attendee or address is waiting out a ``kind`` limit."""
-    limiter = _limiter(request).limiter
-    for key in _keys(request, kind, attendee_id):
-        wait = await limiter.retry_after(key)
+    limiter = _runtime(request).limiter
+    for key, limit in _keys(request, kind, attendee_id):
+        wait = await limiter.retry_after(key, limit=limit)
         if wait is not None:
             raise TooManyAttempts(wait)
 
 
 async def record_failure(request: Request, kind: str, *, attendee_id: int | None = None) -> None:
     """Count one wrong ``kind`` attempt (the caller still reports this attempt's own error)."""
-    limiter = _limiter(request).limiter
-    for key in _keys(request, kind, attendee_id):
-        await limiter.record_failure(key)
+    limiter = _runtime(request).limiter
+    for key, limit in _keys(request, kind, attendee_id):
+        await limiter.record_failure(key, limit=limit)
