@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -47,7 +47,13 @@ def _environment() -> Environment:
         static_url=urls.static_url,
     )
     env.filters["hhmm"] = _hhmm
+    env.filters["day"] = day_label
     return env
+
+
+def day_label(day: date) -> str:
+    """The day as people read it: "Monday, June 1, 2026"."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
 def _hhmm(value: Any) -> str:

@@ -34,7 +34,7 @@ from podium.web.pages.attendee.views import Message
 from podium.web.pages.deps import page_event, page_session, require_attendee
 from podium.web.pages.errors import STATUS_BY_KIND
 from podium.web.pages.routing import page_router
-from podium.web.pages.templates import is_htmx, render
+from podium.web.pages.templates import day_label, is_htmx, render
 
 router = page_router()
 
@@ -102,7 +102,7 @@ class Visit:
             "note_draft": None,
             "clock": views.local_clock(self.event.timezone),
             "credits": views.credits_text,
-            "day_label": views.day_label,
+            "day_label": day_label,
             "time_range": views.time_range,
             "presenter_names": views.presenter_names,
             "evaluation_field": evaluation_field,

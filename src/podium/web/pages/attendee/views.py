@@ -15,6 +15,7 @@ from podium.live.audience import AudiencePoll
 from podium.live.service import vote_answer
 from podium.models import Event, EventSession, Poll, Vote
 from podium.people.types import CUSTOM_FIELDS
+from podium.web.pages.templates import day_label
 
 # --- messages ------------------------------------------------------------------------------
 
@@ -39,11 +40,6 @@ def error_message(exc: PodiumError) -> Message:
 
 
 # --- times ---------------------------------------------------------------------------------
-
-
-def day_label(day: dt.date) -> str:
-    """The day as people read it: "Monday, June 1, 2026"."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
 def time_range(session: EventSession) -> str:
