@@ -19,7 +19,7 @@ from podium.enums import PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.live import service as live
-from podium.models import Event, EventSession
+from podium.models import Event, EventSession, Poll, Question
 from podium.program.announcements import announce_codeword
 from podium.program.service import load_session
 from podium.web.deps import get_uow
@@ -125,19 +125,49 @@ class FormError:
     message: str
 
 
-def _base(event: Event, session: EventSession) -> str:
-    return urls.moderate_url(event.uri, session.public_id)
+@dataclass(frozen=True)
+class Moderating:
+    """A request of a moderator of ``session``: what every route below works with."""
+
+    request: Request
+    uow: UnitOfWork
+    event: Event
+    session: EventSession
+
+    @property
+    def base(self) -> str:
+        return urls.moderate_url(self.event.uri, self.session.public_id)
+
+    def back(self, section: str) -> Response:
+        """Without JavaScript: back to the page, at ``section``."""
+        return RedirectResponse(f"{self.base}#{section}", status_code=303)
+
+    async def poll(self, poll_id: str) -> Poll:
+        return await live.get_poll(self.uow, session=self.session, public_id=poll_id)
+
+    async def question(self, question_id: str) -> Question:
+        return await live.get_question(self.uow, session=self.session, public_id=question_id)
+
+
+async def moderating(
+    request: Request,
+    event: Event = Depends(page_event),
+    session: EventSession = Depends(require_session_moderator),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Moderating:
+    return Moderating(request=request, uow=uow, event=event, session=session)
 
 
 def _common(event: Event, session: EventSession) -> dict[str, Any]:
     zone = views.event_zone(event)
+    base = urls.moderate_url(event.uri, session.public_id)
     return {
         "event": event,
         "session": session,
-        "base": _base(event, session),
+        "base": base,
         "asker": views.asker,
         "local": lambda value: views.local(value, zone),
-        "answers_base": _base(event, session) + "/fragments/polls",
+        "answers_base": base + "/fragments/polls",
         "answers_limit": ANSWERS_LIMIT,
         "poll_types": POLL_TYPES,
         "oob": False,
@@ -147,131 +177,90 @@ def _common(event: Event, session: EventSession) -> dict[str, Any]:
 
 
 async def _page(
-    request: Request,
-    uow: UnitOfWork,
-    event: Event,
-    session: EventSession,
+    here: Moderating,
     *,
     form: PollForm | None = None,
     form_error: FormError | None = None,
     status: int = 200,
 ) -> Response:
     detailed = await load_session(
-        uow, event=event, public_id=session.public_id, with_codewords=True
+        here.uow, event=here.event, public_id=here.session.public_id, with_codewords=True
     )
-    data = await live.session_live_data(uow, session=detailed)
+    data = await live.session_live_data(here.uow, session=detailed)
     context = {
-        **_common(event, detailed),
+        **_common(here.event, detailed),
         "polls": views.polls_view(data.polls),
         "questions": views.question_groups(data.questions),
         "fields_of_study": detailed.fields_of_study,
-        "checked_in": await count_checked_in(uow, session_public_id=detailed.public_id),
+        "checked_in": await count_checked_in(here.uow, session_public_id=detailed.public_id),
         "form": form or PollForm(),
         "form_error": form_error,
     }
-    return render(request, "moderator/page.html", context, status=status)
+    return render(here.request, "moderator/page.html", context, status=status)
 
 
-async def _polls(
-    request: Request, uow: UnitOfWork, event: Event, session: EventSession
-) -> Response:
-    data = await live.session_live_data(uow, session=session)
-    context = {**_common(event, session), "polls": views.polls_view(data.polls)}
-    return render(request, "moderator/_polls.html", context)
+async def _polls(here: Moderating) -> Response:
+    data = await live.session_live_data(here.uow, session=here.session)
+    context = {**_common(here.event, here.session), "polls": views.polls_view(data.polls)}
+    return render(here.request, "moderator/_polls.html", context)
 
 
-async def _questions(
-    request: Request, uow: UnitOfWork, event: Event, session: EventSession
-) -> Response:
-    data = await live.session_live_data(uow, session=session)
-    context = {**_common(event, session), "questions": views.question_groups(data.questions)}
-    return render(request, "moderator/_questions.html", context)
+async def _questions(here: Moderating) -> Response:
+    data = await live.session_live_data(here.uow, session=here.session)
+    context = {
+        **_common(here.event, here.session),
+        "questions": views.question_groups(data.questions),
+    }
+    return render(here.request, "moderator/_questions.html", context)
 
 
-async def _codewords(
-    request: Request, uow: UnitOfWork, event: Event, session: EventSession
-) -> Response:
+async def _codewords(here: Moderating) -> Response:
     detailed = await load_session(
-        uow, event=event, public_id=session.public_id, with_codewords=True
+        here.uow, event=here.event, public_id=here.session.public_id, with_codewords=True
     )
-    context = {**_common(event, detailed), "fields_of_study": detailed.fields_of_study}
-    return render(request, "moderator/_codewords.html", context)
+    context = {**_common(here.event, detailed), "fields_of_study": detailed.fields_of_study}
+    return render(here.request, "moderator/_codewords.html", context)
 
 
 @router.get(PAGE)
-async def moderate_page(
-    request: Request,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    return await _page(request, uow, event, session)
+async def moderate_page(here: Moderating = Depends(moderating)) -> Response:
+    return await _page(here)
 
 
 @router.get(PAGE + "/fragments/polls")
-async def polls_fragment(
-    request: Request,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    return await _polls(request, uow, event, session)
+async def polls_fragment(here: Moderating = Depends(moderating)) -> Response:
+    return await _polls(here)
 
 
 @router.get(PAGE + "/fragments/polls/{poll_id}/answers")
-async def answers_fragment(
-    request: Request,
-    poll_id: str,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    await live.get_poll(uow, session=session, public_id=poll_id)
-    data = await live.session_live_data(uow, session=session)
+async def answers_fragment(poll_id: str, here: Moderating = Depends(moderating)) -> Response:
+    await here.poll(poll_id)
+    data = await live.session_live_data(here.uow, session=here.session)
     view = next(views.poll_view(item) for item in data.polls if item.poll.public_id == poll_id)
-    context = {**_common(event, session), "view": view}
-    return render(request, "moderator/_answers.html", context)
+    context = {**_common(here.event, here.session), "view": view}
+    return render(here.request, "moderator/_answers.html", context)
 
 
 @router.get(PAGE + "/fragments/questions")
-async def questions_fragment(
-    request: Request,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    return await _questions(request, uow, event, session)
+async def questions_fragment(here: Moderating = Depends(moderating)) -> Response:
+    return await _questions(here)
 
 
 @router.get(PAGE + "/fragments/codewords")
-async def codewords_fragment(
-    request: Request,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    return await _codewords(request, uow, event, session)
+async def codewords_fragment(here: Moderating = Depends(moderating)) -> Response:
+    return await _codewords(here)
 
 
 @router.get(PAGE + "/fragments/checkins")
-async def checkins_fragment(
-    request: Request,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
+async def checkins_fragment(here: Moderating = Depends(moderating)) -> Response:
     context = {
-        **_common(event, session),
-        "checked_in": await count_checked_in(uow, session_public_id=session.public_id),
+        **_common(here.event, here.session),
+        "checked_in": await count_checked_in(here.uow, session_public_id=here.session.public_id),
     }
-    return render(request, "moderator/_checkins.html", context)
+    return render(here.request, "moderator/_checkins.html", context)
 
 
 # --- polls ---------------------------------------------------------------------------------
-
-
-def _back(event: Event, session: EventSession, section: str) -> Response:
-    return RedirectResponse(f"{_base(event, session)}#{section}", status_code=303)
 
 
 def _choices(text: str) -> list[str]:
@@ -299,22 +288,19 @@ def _form_error(error: InvalidInput) -> FormError:
 
 @router.post(PAGE + "/polls")
 async def create_poll(
-    request: Request,
     name: str = Form(""),
     type: str = Form(PollType.MULTIPLE_CHOICE.value),
     choices: str = Form(""),
     scale: str = Form(""),
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
+    here: Moderating = Depends(moderating),
 ) -> Response:
     """A draft poll. A refused one comes back in the form with its values and the reason."""
     form = PollForm(name=name, type=type, choices=choices, scale=scale)
     lines = _choices(choices)
     try:
         await live.create_poll(
-            uow,
-            session=session,
+            here.uow,
+            session=here.session,
             name=name,
             type=type,
             # empty is "none given" for the polls whose choices are optional or not taken
@@ -322,163 +308,108 @@ async def create_poll(
             scale=_scale(scale),
         )
     except InvalidInput as error:
-        if not is_htmx(request):
-            return await _page(
-                request, uow, event, session, form=form, form_error=_form_error(error), status=400
-            )
-        context = {**_common(event, session), "form": form, "form_error": _form_error(error)}
-        return render(request, "moderator/_poll_form.html", context, status=400)
-    if not is_htmx(request):
-        return _back(event, session, "polls")
-    data = await live.session_live_data(uow, session=session)
-    context = {**_common(event, session), "polls": views.polls_view(data.polls), "oob": True}
-    form_html = render(request, "moderator/_poll_form.html", _common(event, session)).body
-    polls_html = render(request, "moderator/_polls.html", context).body
-    return Response(bytes(form_html) + bytes(polls_html), media_type="text/html")
+        if not is_htmx(here.request):
+            return await _page(here, form=form, form_error=_form_error(error), status=400)
+        context = {
+            **_common(here.event, here.session),
+            "form": form,
+            "form_error": _form_error(error),
+        }
+        return render(here.request, "moderator/_poll_form.html", context, status=400)
+    if not is_htmx(here.request):
+        return here.back("polls")
+    data = await live.session_live_data(here.uow, session=here.session)
+    context = {
+        **_common(here.event, here.session),
+        "polls": views.polls_view(data.polls),
+        "oob": True,
+    }
+    form_html = render(here.request, "moderator/_poll_form.html", _common(here.event, here.session))
+    polls_html = render(here.request, "moderator/_polls.html", context)
+    return Response(bytes(form_html.body) + bytes(polls_html.body), media_type="text/html")
 
 
-async def _poll_action(
-    request: Request,
-    uow: UnitOfWork,
-    event: Event,
-    session: EventSession,
-) -> Response:
-    if not is_htmx(request):
-        return _back(event, session, "polls")
-    return await _polls(request, uow, event, session)
+async def _poll_changed(here: Moderating) -> Response:
+    return await _polls(here) if is_htmx(here.request) else here.back("polls")
 
 
 @router.post(PAGE + "/polls/{poll_id}/open")
-async def open_poll(
-    request: Request,
-    poll_id: str,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    poll = await live.get_poll(uow, session=session, public_id=poll_id)
-    await live.open_poll(uow, poll=poll)
-    return await _poll_action(request, uow, event, session)
+async def open_poll(poll_id: str, here: Moderating = Depends(moderating)) -> Response:
+    await live.open_poll(here.uow, poll=await here.poll(poll_id))
+    return await _poll_changed(here)
 
 
 @router.post(PAGE + "/polls/{poll_id}/close")
-async def close_poll(
-    request: Request,
-    poll_id: str,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    poll = await live.get_poll(uow, session=session, public_id=poll_id)
-    await live.close_poll(uow, poll=poll)
-    return await _poll_action(request, uow, event, session)
+async def close_poll(poll_id: str, here: Moderating = Depends(moderating)) -> Response:
+    await live.close_poll(here.uow, poll=await here.poll(poll_id))
+    return await _poll_changed(here)
 
 
 @router.post(PAGE + "/polls/{poll_id}/results")
 async def poll_results(
-    request: Request,
-    poll_id: str,
-    visible: str = Form(...),
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
+    poll_id: str, visible: str = Form(...), here: Moderating = Depends(moderating)
 ) -> Response:
-    poll = await live.get_poll(uow, session=session, public_id=poll_id)
-    await live.set_poll_results_visible(uow, poll=poll, visible=visible.lower() in _TRUE)
-    return await _poll_action(request, uow, event, session)
+    poll = await here.poll(poll_id)
+    await live.set_poll_results_visible(here.uow, poll=poll, visible=visible.lower() in _TRUE)
+    return await _poll_changed(here)
 
 
 @router.post(PAGE + "/polls/{poll_id}/move")
 async def move_poll(
-    request: Request,
     poll_id: str,
     direction: Literal["up", "down"] = Form(...),
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
+    here: Moderating = Depends(moderating),
 ) -> Response:
-    poll = await live.get_poll(uow, session=session, public_id=poll_id)
-    await live.move_poll(uow, poll=poll, direction=direction)
-    return await _poll_action(request, uow, event, session)
+    await live.move_poll(here.uow, poll=await here.poll(poll_id), direction=direction)
+    return await _poll_changed(here)
 
 
 # --- questions -----------------------------------------------------------------------------
 
 
-async def _question_action(
-    request: Request, uow: UnitOfWork, event: Event, session: EventSession
-) -> Response:
-    if not is_htmx(request):
-        return _back(event, session, "questions")
-    return await _questions(request, uow, event, session)
+async def _questions_changed(here: Moderating) -> Response:
+    return await _questions(here) if is_htmx(here.request) else here.back("questions")
 
 
 @router.post(PAGE + "/questions/moderation")
-async def questions_moderation(
-    request: Request,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
+async def questions_moderation(here: Moderating = Depends(moderating)) -> Response:
     """The checkbox comes after a hidden "false", so a ticked box sends both values."""
-    values = (await request.form()).getlist("questions_moderated")
+    values = (await here.request.form()).getlist("questions_moderated")
     moderated = any(isinstance(value, str) and value.lower() in _TRUE for value in values)
-    await live.set_questions_moderated(uow, session=session, moderated=moderated)
-    return await _question_action(request, uow, event, session)
+    await live.set_questions_moderated(here.uow, session=here.session, moderated=moderated)
+    return await _questions_changed(here)
 
 
 @router.post(PAGE + "/questions/{question_id}/approve")
-async def approve_question(
-    request: Request,
-    question_id: str,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    question = await live.get_question(uow, session=session, public_id=question_id)
-    await live.approve_question(uow, question=question)
-    return await _question_action(request, uow, event, session)
+async def approve_question(question_id: str, here: Moderating = Depends(moderating)) -> Response:
+    await live.approve_question(here.uow, question=await here.question(question_id))
+    return await _questions_changed(here)
 
 
 @router.post(PAGE + "/questions/{question_id}/dismiss")
-async def dismiss_question(
-    request: Request,
-    question_id: str,
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    question = await live.get_question(uow, session=session, public_id=question_id)
-    await live.dismiss_question(uow, question=question)
-    return await _question_action(request, uow, event, session)
+async def dismiss_question(question_id: str, here: Moderating = Depends(moderating)) -> Response:
+    await live.dismiss_question(here.uow, question=await here.question(question_id))
+    return await _questions_changed(here)
 
 
 @router.post(PAGE + "/questions/{question_id}/answered")
 async def answered_question(
-    request: Request,
-    question_id: str,
-    answered: str = Form(...),
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
+    question_id: str, answered: str = Form(...), here: Moderating = Depends(moderating)
 ) -> Response:
-    question = await live.get_question(uow, session=session, public_id=question_id)
-    await live.mark_question_answered(uow, question=question, answered=answered.lower() in _TRUE)
-    return await _question_action(request, uow, event, session)
+    question = await here.question(question_id)
+    await live.mark_question_answered(
+        here.uow, question=question, answered=answered.lower() in _TRUE
+    )
+    return await _questions_changed(here)
 
 
 @router.post(PAGE + "/questions/{question_id}/pin")
 async def pin_question(
-    request: Request,
-    question_id: str,
-    pinned: str = Form(...),
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
+    question_id: str, pinned: str = Form(...), here: Moderating = Depends(moderating)
 ) -> Response:
-    question = await live.get_question(uow, session=session, public_id=question_id)
-    await live.pin_question(uow, question=question, pinned=pinned.lower() in _TRUE)
-    return await _question_action(request, uow, event, session)
+    question = await here.question(question_id)
+    await live.pin_question(here.uow, question=question, pinned=pinned.lower() in _TRUE)
+    return await _questions_changed(here)
 
 
 # --- codewords -----------------------------------------------------------------------------
@@ -486,14 +417,9 @@ async def pin_question(
 
 @router.post(PAGE + "/codewords/announce")
 async def announce(
-    request: Request,
-    field_of_study: str = Form(...),
-    word: str = Form(...),
-    event: Event = Depends(page_event),
-    session: EventSession = Depends(require_session_moderator),
-    uow: UnitOfWork = Depends(get_uow),
+    field_of_study: str = Form(...), word: str = Form(...), here: Moderating = Depends(moderating)
 ) -> Response:
-    await announce_codeword(uow, session=session, field_of_study_name=field_of_study, word=word)
-    if not is_htmx(request):
-        return _back(event, session, "codewords")
-    return await _codewords(request, uow, event, session)
+    await announce_codeword(
+        here.uow, session=here.session, field_of_study_name=field_of_study, word=word
+    )
+    return await _codewords(here) if is_htmx(here.request) else here.back("codewords")
