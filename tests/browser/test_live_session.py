@@ -191,6 +191,7 @@ async def test_live_session_from_join_to_api(
     await poll_card.get_by_role("button", name="Close").click()
     await expect(screen.get_by_text(QUESTION)).to_be_visible()
     await screenshots.one(screen, "screen-questions-projector")
+    await screenshots.both(screen, "screen")
     await screenshots.both(attendee, "session")
     await screenshots.both(moderator, "moderator")
     for page in (attendee, moderator, screen):
