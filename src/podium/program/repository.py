@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Row, String, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -18,6 +19,7 @@ from podium.models import (
     Room,
     SessionPresenter,
 )
+from podium.program import _stamp  # noqa: F401  (registers the flush hook)
 
 
 def _details(*, with_codewords: bool = False) -> list[LoaderOption]:
@@ -154,3 +156,82 @@ async def find_field_of_study(
         .options(selectinload(FieldOfStudy.codewords))
         .execution_options(populate_existing=True)
     )
+
+
+# --- the schedule feed: plain rows, no ORM objects -----------------------------------------
+
+
+async def schedule_stamp(uow: UnitOfWork, *, event: Event) -> tuple[int, str]:
+    """How many sessions ``event`` has and each one's id and ``updated_at``, as one string.
+
+    One aggregate query. Every write that changes what the schedule shows moves a session's
+    ``updated_at`` (see :mod:`podium.program.schedule`), so the pair changes with the schedule.
+    """
+    stamp = cast(EventSession.id, String) + ":" + cast(EventSession.updated_at, String)
+    row = (
+        await uow.session.execute(
+            select(func.count(), func.aggregate_strings(stamp, ",")).where(
+                EventSession.event_id == event.id
+            )
+        )
+    ).one()
+    return int(row[0]), str(row[1] or "")
+
+
+async def schedule_session_rows(
+    uow: UnitOfWork, *, event: Event
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The columns of the event's sessions that the schedule shows, with the room's name."""
+    result = await uow.session.execute(
+        select(
+            EventSession.id,
+            EventSession.public_id,
+            EventSession.external_id,
+            EventSession.name,
+            Room.name,
+            EventSession.description,
+            EventSession.date,
+            EventSession.start_time,
+            EventSession.end_time,
+            EventSession.access_code,
+            EventSession.moderator_password,
+            EventSession.checkin_code,
+            EventSession.checkin_required,
+            EventSession.checkout_code,
+            EventSession.checkout_required,
+            EventSession.delivery_format,
+            EventSession.learning_objectives,
+        )
+        .outerjoin(Room, Room.id == EventSession.room_id)
+        .where(EventSession.event_id == event.id)
+    )
+    return result.all()
+
+
+async def schedule_presenter_rows(
+    uow: UnitOfWork, *, event: Event
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(session id, public id, external id, name) of every presenter link of the event's
+    sessions, by session and position."""
+    result = await uow.session.execute(
+        select(
+            SessionPresenter.session_id, Presenter.public_id, Presenter.external_id, Presenter.name
+        )
+        .join(Presenter, Presenter.id == SessionPresenter.presenter_id)
+        .join(EventSession, EventSession.id == SessionPresenter.session_id)
+        .where(EventSession.event_id == event.id)
+        .order_by(SessionPresenter.session_id, SessionPresenter.position)
+    )
+    return result.all()
+
+
+async def schedule_field_rows(uow: UnitOfWork, *, event: Event) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(session id, name, credits) of every field of study of the event's sessions, by session
+    and position."""
+    result = await uow.session.execute(
+        select(FieldOfStudy.session_id, FieldOfStudy.name, FieldOfStudy.credits)
+        .join(EventSession, EventSession.id == FieldOfStudy.session_id)
+        .where(EventSession.event_id == event.id)
+        .order_by(FieldOfStudy.session_id, FieldOfStudy.position)
+    )
+    return result.all()

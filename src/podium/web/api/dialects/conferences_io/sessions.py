@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -14,7 +17,8 @@ from podium.kit.changes import KEEP, Change
 from podium.kit.choices import parse_choice
 from podium.kit.errors import InvalidInput
 from podium.models import Event, EventSession
-from podium.program import service
+from podium.program import schedule, service
+from podium.program.schedule import ScheduledSession
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionChanges, SessionDraft
 from podium.web.api.dialects.conferences_io import formats
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
@@ -248,19 +252,105 @@ def session_out(session: EventSession, *, event: Event, base_url: str) -> dict[s
     }
 
 
+def scheduled_out(session: ScheduledSession, *, event: Event, base_url: str) -> dict[str, Any]:
+    """:func:`session_out` of a schedule read model: the same fields, in the same order."""
+    return {
+        "id": session.public_id,
+        "external_id": session.external_id,
+        "name": session.name,
+        "location": session.location,
+        "description": session.description,
+        "date": formats.day(session.date),
+        "start_time": formats.clock(session.start_time),
+        "end_time": formats.clock(session.end_time),
+        "access_code": session.access_code,
+        "moderator_password": session.moderator_password,
+        "checkin_code": session.checkin_code,
+        "checkin_required": session.checkin_required,
+        "checkout_code": session.checkout_code,
+        "checkout_required": session.checkout_required,
+        "delivery_format": session.delivery_format,
+        "url": session_url(base_url, event, session.public_id),
+        "presenters": [
+            {"id": p.public_id, "external_id": p.external_id, "name": p.name}
+            for p in session.presenters
+        ]
+        or None,
+        "fields_of_study": [
+            {"name": f.name, "credits": formats.credits_text(f.credits)}
+            for f in session.fields_of_study
+        ]
+        or None,
+        "learning_objectives": session.learning_objectives or None,
+    }
+
+
+class ScheduleCache:
+    """Encoded schedule bodies by (database, event, event URI, base URL, schedule version); the
+    least recently used goes first. A version names one state of the schedule, so an entry is
+    never stale: an edit makes a new key and the old entry ages out."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._bodies: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> bytes | None:
+        body = self._bodies.get(key)
+        if body is not None:
+            self._bodies.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[object, ...], body: bytes) -> None:
+        self._bodies[key] = body
+        self._bodies.move_to_end(key)
+        while len(self._bodies) > self._size:
+            self._bodies.popitem(last=False)
+
+
+_schedule_bodies = ScheduleCache(size=16)
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110's weak comparison, which If-None-Match uses: ``*``, or any listed tag."""
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    tags = (tag.strip() for tag in if_none_match.split(","))
+    return any(tag.removeprefix("W/") == etag for tag in tags)
+
+
 # --- endpoints -----------------------------------------------------------------------------
 
 
 @router.get("/sessions")
 async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Response:
-    sessions = await service.list_sessions(uow, event=event)
-    base_url = get_runtime(request).settings.base_url
-    return ok(
-        {
-            "count": len(sessions),
-            "data": [session_out(s, event=event, base_url=base_url) for s in sessions],
-        }
-    )
+    """The whole schedule, revalidated with a strong ETag: a client that sends the ETag it
+    holds gets a 304 for the price of one small query, and a body built once is kept for the
+    next client that asks (see ScheduleCache)."""
+    runtime = get_runtime(request)
+    base_url = runtime.settings.base_url
+    version = await schedule.schedule_version(uow, event=event)
+    key = (runtime.database.url, event.id, event.uri, base_url, version)
+    etag = '"' + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if _etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    body = _schedule_bodies.get(key)
+    if body is None:
+        sessions = await schedule.load_schedule(uow, event=event)
+        body = orjson.dumps(
+            {
+                "status": "ok",
+                "code": "200",
+                "data": {
+                    "count": len(sessions),
+                    "data": [scheduled_out(s, event=event, base_url=base_url) for s in sessions],
+                },
+            }
+        )
+        _schedule_bodies.put(key, body)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.post("/sessions")
