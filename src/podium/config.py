@@ -25,12 +25,20 @@ class Settings(BaseSettings):
     redis_prefix: str = "podium:"
     max_body_bytes: int = 5 * 1024 * 1024
     database_pool_size: int = 10
+    # PgBouncer in transaction mode between Podium and PostgreSQL: no prepared statement outlives
+    # its transaction (PgBouncer may hand the next one another server connection)
+    database_pgbouncer: bool = False
     sqlite_busy_timeout_ms: int = 30_000
     # wrong codes, codewords and passwords: after this many within the window, 429 until it ends
     attempt_limit: int = 5
     # one address may be a whole venue behind its Wi-Fi's NAT: it gets more room than a person
     attempt_limit_per_address: int = 50
     attempt_window_seconds: int = 300
+    # the addresses (or CIDR networks, comma-separated, "*" for any) whose X-Forwarded-For and
+    # X-Forwarded-Proto `podium serve` believes: the reverse proxy's, never the whole internet
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+    # GET /metrics in Prometheus' text format; keep it from the public (see docs/deployment.md)
+    metrics: bool = True
 
     @field_validator("base_url")
     @classmethod

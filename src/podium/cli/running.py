@@ -53,6 +53,7 @@ def open_database(settings: Settings) -> Database:
         settings.database_url,
         pool_size=settings.database_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pgbouncer=settings.database_pgbouncer,
     )
 
 

@@ -31,13 +31,18 @@ def serve(
             "limits stay inside each worker; set PODIUM_REDIS_URL so they act as one",
             err=True,
         )
-    run_migrations()
+    settings = run_migrations()
     uvicorn.run(
         "podium.web.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        # the client's address and scheme come from X-Forwarded-For and X-Forwarded-Proto only
+        # when the request comes from one of these (the reverse proxy); otherwise they are
+        # ignored, so a client cannot claim an address an API key is limited to
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         # live messages are a few dozen bytes: compressing them saves nothing and costs each
         # socket a compressor's memory (about 33 KB, most of the cost of an idle socket)
         ws_per_message_deflate=False,

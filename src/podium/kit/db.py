@@ -94,8 +94,21 @@ class Database:
             await self.read_engine.dispose()
 
 
-def create_database(url: str, *, pool_size: int = 10, busy_timeout_ms: int = 30_000) -> Database:
-    """Engines for ``url`` (``sqlite:///path`` or ``postgresql://…``)."""
+# asyncpg's own statement cache and SQLAlchemy's cache of asyncpg prepared statements both off:
+# every statement is then prepared unnamed, inside the transaction that runs it, which is what
+# PgBouncer's transaction pooling needs (a later transaction may get another server connection,
+# where a named statement prepared earlier does not exist)
+PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+}
+
+
+def create_database(
+    url: str, *, pool_size: int = 10, busy_timeout_ms: int = 30_000, pgbouncer: bool = False
+) -> Database:
+    """Engines for ``url`` (``sqlite:///path`` or ``postgresql://…``). ``pgbouncer`` makes
+    PostgreSQL connections fit for PgBouncer in transaction mode (ignored for SQLite)."""
     if is_sqlite(url):
         return Database(
             url=url,
@@ -105,7 +118,11 @@ def create_database(url: str, *, pool_size: int = 10, busy_timeout_ms: int = 30_
             read_engine=_sqlite_engine(url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms),
         )
     engine = create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args=dict(PGBOUNCER_CONNECT_ARGS) if pgbouncer else {},
     )
     return Database(url=url, write_engine=engine, read_engine=engine)
 

@@ -27,7 +27,8 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_standalone() -> None:
-    database = create_database(get_settings().database_url)
+    settings = get_settings()
+    database = create_database(settings.database_url, pgbouncer=settings.database_pgbouncer)
     try:
         async with database.write_engine.begin() as connection:
             await connection.run_sync(_run)

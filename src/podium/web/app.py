@@ -14,8 +14,10 @@ from podium.config import Settings, get_settings
 from podium.kit.db import Database, create_database
 from podium.kit.pubsub import create_broker
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
+from podium.web import health
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
+from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
 from podium.web.pages.app import create_pages_app
 from podium.web.pages.urls import PAGES_PREFIX
 from podium.web.realtime.hub import Hub
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings.database_url,
         pool_size=settings.database_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pgbouncer=settings.database_pgbouncer,
     )
     # A database given by the caller may come with its broker (tests share one); else the
     # broker is made here: Redis when configured, so that every process hears every message.
@@ -67,12 +70,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/api/v2", create_conferences_io_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
+    app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.metrics:
+        metrics = Metrics(hub)
+        app.include_router(create_metrics_router(metrics))
+        app.add_middleware(RequestMetrics, metrics=metrics)
     app.add_middleware(LiveSocketsFirst)  # added last: the outermost of ours
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

@@ -83,6 +83,11 @@ class Listener:
         self.failed = False
         self.overflows = 0
 
+    @property
+    def pending(self) -> int:
+        """Messages queued for this socket and not sent yet."""
+        return len(self._backlog)
+
     def offer(self, text: str) -> None:
         if self.failed or self._ending:
             return
@@ -160,6 +165,15 @@ class Hub:
     @property
     def socket_count(self) -> int:
         return sum(len(channel.listeners) for channel in self._channels.values())
+
+    @property
+    def backlog(self) -> int:
+        """Messages queued for this process's sockets and not sent yet."""
+        return sum(
+            listener.pending
+            for channel in self._channels.values()
+            for listener in channel.listeners
+        )
 
     @asynccontextmanager
     async def listen(

@@ -1,0 +1,123 @@
+"""``/metrics``: request durations by route template, and the realtime hub's gauges."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from podium.config import Settings
+from podium.kit.db import Database
+from podium.kit.pubsub import InMemoryBroker
+from podium.web.app import create_app
+from podium.web.metrics import Metrics
+from podium.web.realtime.hub import Hub, Role
+from tests.conftest import Api
+from tests.redis_support import eventually
+from tests.web.realtime.conftest import (  # the real server those tests use, and its fixtures
+    LiveServer,
+    Scene,
+    live_broker,
+    live_server,
+    scene,
+)
+
+__all__ = ["live_broker", "live_server", "scene"]
+
+
+def _samples(exposition: str, name: str, *labels: str) -> dict[tuple[str, ...], float]:
+    """The values of the samples called ``name``, by the values of ``labels``."""
+    return {
+        tuple(sample.labels[label] for label in labels): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+async def test_metrics_counts_requests_by_route_template_method_and_status_class(
+    api: Api, client: httpx.AsyncClient
+) -> None:
+    await api.get("/sessions/abcd")
+    await api.get("/sessions/efgh")
+    await client.get("/healthz")
+    await client.get("/no/such/page")
+
+    response = await client.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == "text/plain"
+    assert _samples(
+        response.text, "podium_http_request_duration_seconds_count", "route", "method", "status"
+    ) == {
+        ("/api/v2/sessions/{session_id}", "GET", "4xx"): 2.0,
+        ("/healthz", "GET", "2xx"): 1.0,
+        ("unmatched", "GET", "4xx"): 1.0,
+    }
+
+
+async def test_metrics_is_not_served_when_switched_off(db: Database, settings: Settings) -> None:
+    app = create_app(settings=settings.model_copy(update={"metrics": False}), database=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.get("/metrics")
+
+    assert response.status_code == 404
+
+
+async def test_metrics_websocket_gauge_follows_sockets_that_open_and_close(
+    live_server: LiveServer, scene: Scene
+) -> None:
+    async with httpx.AsyncClient(base_url=f"http://{live_server.host}") as http:
+
+        async def connections() -> float:
+            exposition = (await http.get("/metrics")).text
+            return _samples(exposition, "podium_websocket_connections")[()]
+
+        before = await connections()
+        async with live_server.socket(scene.event, scene.session.public_id, app_access=True):
+            during = await connections()
+
+        await eventually(_equals(connections, 0.0))
+
+    assert (before, during) == (0.0, 1.0)
+
+
+async def test_metrics_realtime_backlog_counts_messages_not_sent_yet(db: Database) -> None:
+    hub = Hub(broker=InMemoryBroker(), database=db)
+    metrics = Metrics(hub)
+    sent: list[str] = []
+
+    async def send(text: str) -> None:
+        sent.append(text)
+
+    async def end() -> None:
+        pass
+
+    def backlog() -> float:
+        return _samples(metrics.exposition().decode(), "podium_realtime_backlog")[()]
+
+    try:
+        async with hub.listen("abcd", role=Role.AUDIENCE, send=send, end=end) as listener:
+            listener.offer('{"type": "a"}')
+            listener.offer('{"type": "b"}')
+            queued = backlog()
+            listener.start()
+
+            async def all_sent() -> bool:
+                return len(sent) == 2
+
+            await eventually(all_sent)
+            drained = backlog()
+    finally:
+        await hub.close()
+
+    assert (queued, drained) == (2.0, 0.0)
+
+
+def _equals(read: Callable[[], Awaitable[float]], expected: float) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return await read() == expected
+
+    return check
