@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from podium.attendance.errors import (
@@ -281,3 +283,44 @@ async def test_perform_checkout_replaying_a_nonce_creates_nothing(
 
     assert record.checkout_time == minutes(10)
     assert await count_rows(uow, CheckinHistoryEntry) == 2
+
+
+async def test_perform_checkin_of_a_new_record_is_two_statements_without_savepoint(
+    uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
+) -> None:
+    with count_queries() as counter:
+        record = await perform_checkin(
+            uow, session=session, attendee=attendee, source=WEB, nonce="n1", at=T0
+        )
+
+    assert [statement.split()[0].upper() for statement in counter.statements] == [
+        "INSERT",
+        "INSERT",
+    ]
+    assert (record.checked_in, record.preloaded, record.checkin_time) == (True, False, T0)
+    assert await _history(uow) == [("checkin", T0, "web")]
+
+
+async def test_perform_checkin_again_after_checkout_is_five_statements(
+    uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
+) -> None:
+    await perform_checkin(uow, session=session, attendee=attendee, source=WEB, nonce="n1", at=T0)
+    await perform_checkout(
+        uow, session=session, attendee=attendee, source=WEB, nonce="n2", at=minutes(5)
+    )
+
+    with count_queries() as counter:
+        record = await perform_checkin(
+            uow, session=session, attendee=attendee, source=WEB, nonce="n3", at=minutes(9)
+        )
+
+    # insert that does nothing, locked read, nonce lookup, one flush: update and history
+    assert [statement.split()[0].upper() for statement in counter.statements] == [
+        "INSERT",
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "INSERT",
+    ]
+    assert (record.checked_in, record.checkin_time) == (True, T0)
+    assert await count_rows(uow, CheckinHistoryEntry) == 3

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -364,3 +365,24 @@ async def test_remove_checkins_leaves_other_sessions_alone(
     assert result.found == 1
     remaining = list(await uow.session.scalars(select(Checkin.session_id)))
     assert remaining == [other_session.id]
+
+
+@pytest.mark.parametrize(("fields", "queries"), [(None, 3), ({"Ethics": ("1", ["word"])}, 6)])
+async def test_list_attendance_of_600_records_runs_a_fixed_number_of_queries(
+    uow: UnitOfWork,
+    event: Event,
+    count_queries: Any,
+    fields: dict[str, tuple[str, list[str]]] | None,
+    queries: int,
+) -> None:
+    session = await make_session(uow, event, name="Big", fields_of_study=fields)
+    await preload_attendees(
+        uow,
+        session=session,
+        attendees=[PreloadAttendee(email=f"p{n}@x.org") for n in range(600)],
+    )
+
+    with count_queries() as counter:
+        records = await list_attendance(uow, session=session)
+
+    assert (len(records), counter.count) == (600, queries)

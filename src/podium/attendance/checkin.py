@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from podium.attendance import repository
 from podium.attendance._checks import check_same_event, clean_nonce, instant
@@ -16,6 +18,7 @@ from podium.attendance.errors import (
     WrongCheckoutCode,
 )
 from podium.enums import AttendanceSource, CheckinAction, DeliveryFormat
+from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
 from podium.kit.pubsub import session_channel
@@ -49,50 +52,90 @@ async def perform_checkin(
     match it (trimmed, case-insensitive), AlreadyCheckedIn when the attendee is checked in.
     A ``nonce`` that this record already used for a check-in is a replay: the record is
     returned as it is and nothing is written (NonceReused if it was used for a check-out).
-    Locks the record's row; flushes. Emits ``attendance.changed`` on the session's channel
-    (not for a replay).
+
+    A first check-in is two statements: an INSERT of the record that does nothing when the
+    attendee has one (waiting for one being made by another transaction), and the history
+    INSERT; the record returned is not reloaded. Otherwise the record's row is locked and
+    re-read, and the changes are flushed once. No savepoint either way. Emits
+    ``attendance.changed`` on the session's channel (not for a replay).
     """
     check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
     when = instant(at)
-    for attempt in range(_ATTEMPTS):
+    chosen_format = delivery_format or _attendee_format(session.delivery_format)
+    for _attempt in range(_ATTEMPTS):
+        if _code_matches(session.checkin_code, code):
+            # the common case, a first check-in: two statements, no savepoint, no reload
+            record = await _create_checked_in(uow, session, attendee, source, chosen_format, when)
+            if record is not None:
+                await repository.add_history_entry(
+                    uow,
+                    values=_history_values(record.id, CheckinAction.CHECKIN, when, source, nonce),
+                )
+                uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
+                return record
         record = await repository.lock_checkin(uow, session_id=session.id, attendee_id=attendee.id)
-        if record is not None and await _is_replay(uow, record, nonce, CheckinAction.CHECKIN):
+        if record is None:
+            _check_code(session.checkin_code, code, error=WrongCheckinCode, action="check in")
+            continue  # the record that stopped the insert was removed meanwhile: insert again
+        if await _is_replay(uow, record, nonce, CheckinAction.CHECKIN):
             return record
         _check_code(session.checkin_code, code, error=WrongCheckinCode, action="check in")
-        if record is not None and record.checked_in:
+        if record.checked_in:
             raise AlreadyCheckedIn(
                 "You are already checked in to this session; check out before checking in again."
             )
-        try:
-            async with uow.session.begin_nested():
-                if record is None:
-                    record = Checkin(
-                        session_id=session.id,
-                        attendee_id=attendee.id,
-                        preloaded=False,
-                        checked_in=False,
-                    )
-                    uow.session.add(record)
-                    await uow.session.flush()
-                record.preloaded = False
-                record.checked_in = True
-                if record.checkin_time is None:
-                    record.checkin_time = when
-                    record.checkin_source = str(source)
-                if record.checkin_time_actual is None:
-                    record.checkin_time_actual = when
-                chosen_format = delivery_format or _attendee_format(session.delivery_format)
-                if chosen_format is not None:
-                    record.delivery_format = str(chosen_format)
-                uow.session.add(_history(record, CheckinAction.CHECKIN, when, source, nonce))
-        except IntegrityError:
-            if attempt + 1 == _ATTEMPTS:
-                raise
-            continue
+        # the row is locked: nothing can conflict with these writes, so no savepoint
+        record.preloaded = False
+        record.checked_in = True
+        if record.checkin_time is None:
+            record.checkin_time = when
+            record.checkin_source = str(source)
+        if record.checkin_time_actual is None:
+            record.checkin_time_actual = when
+        if chosen_format is not None:
+            record.delivery_format = str(chosen_format)
+        uow.session.add(_history(record, CheckinAction.CHECKIN, when, source, nonce))
+        await uow.session.flush()
         uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
         return record
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _create_checked_in(
+    uow: UnitOfWork,
+    session: EventSession,
+    attendee: Attendee,
+    source: AttendanceSource,
+    delivery_format: DeliveryFormat | None,
+    when: datetime,
+) -> Checkin | None:
+    """A new record, checked in, when the attendee has none for the session (else None),
+    made with one INSERT and put in the unit of work's session as if it had been loaded."""
+    values: dict[str, Any] = {
+        "session_id": session.id,
+        "attendee_id": attendee.id,
+        "preloaded": False,
+        "checked_in": True,
+        "checkin_time": when,
+        "checkout_time": None,
+        "checkin_time_actual": when,
+        "checkout_time_actual": None,
+        "delivery_format": str(delivery_format) if delivery_format is not None else None,
+        "admin_note": None,
+        "attendee_note": None,
+        "checkin_source": str(source),
+        "checkout_source": None,
+        "evaluation_completed_at": None,
+        "created_at": utcnow(),
+    }
+    checkin_id = await repository.insert_checkin_if_absent(uow, values=values)
+    if checkin_id is None:
+        return None
+    record = Checkin(id=checkin_id, **values)
+    make_transient_to_detached(record)
+    uow.session.add(record)
+    return record
 
 
 async def perform_checkout(
@@ -142,6 +185,13 @@ async def perform_checkout(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _code_matches(expected: str | None, given: str | None) -> bool:
+    """Whether ``given`` passes the session's code (see ``_check_code``)."""
+    if expected is None or not expected.strip():
+        return True
+    return given is not None and given.strip().casefold() == expected.strip().casefold()
+
+
 def _check_code(
     expected: str | None, given: str | None, *, error: type[PodiumError], action: str
 ) -> None:
@@ -177,6 +227,22 @@ def _attendee_format(session_format: str | None) -> DeliveryFormat | None:
     if session_format in (DeliveryFormat.IN_PERSON, DeliveryFormat.VIRTUAL):
         return DeliveryFormat(session_format)
     return None
+
+
+def _history_values(
+    checkin_id: int,
+    action: CheckinAction,
+    at: datetime,
+    source: AttendanceSource,
+    nonce: str | None,
+) -> dict[str, Any]:
+    return {
+        "checkin_id": checkin_id,
+        "action": str(action),
+        "at": at,
+        "source": str(source),
+        "nonce": nonce,
+    }
 
 
 def _history(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, delete, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import CursorResult, Row, Select, delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from podium.kit.db import UnitOfWork
 from podium.models import (
@@ -31,6 +35,34 @@ async def lock_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) ->
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+# built once: executed with parameters, their compiled form is cached (no per-call coercion)
+_INSERT_CHECKIN_IF_ABSENT = {
+    "postgresql": postgresql_insert(Checkin)
+    .on_conflict_do_nothing(index_elements=[Checkin.session_id, Checkin.attendee_id])
+    .returning(Checkin.id),
+    "sqlite": sqlite_insert(Checkin)
+    .on_conflict_do_nothing(index_elements=[Checkin.session_id, Checkin.attendee_id])
+    .returning(Checkin.id),
+}
+_INSERT_HISTORY_ENTRY = insert(CheckinHistoryEntry)
+
+
+async def insert_checkin_if_absent(uow: UnitOfWork, *, values: dict[str, Any]) -> int | None:
+    """INSERT the record ``values`` describe (every column but the id) unless the attendee
+    has one for the session: its new id, or None. A record another transaction is making
+    meanwhile is waited for (PostgreSQL) — no unique violation, so no savepoint is needed.
+    One statement."""
+    connection = await uow.session.connection()
+    statement = _INSERT_CHECKIN_IF_ABSENT[connection.dialect.name]
+    return (await connection.execute(statement, values)).scalar_one_or_none()
+
+
+async def add_history_entry(uow: UnitOfWork, *, values: dict[str, Any]) -> None:
+    """INSERT a history entry (every column but the id; no ORM object). One statement."""
+    connection = await uow.session.connection()
+    await connection.execute(_INSERT_HISTORY_ENTRY, values)
 
 
 async def find_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) -> Checkin | None:
@@ -117,51 +149,95 @@ async def find_checkin_ids(
     return found
 
 
-@dataclass(frozen=True)
-class SessionAttendance:
-    """A session's records, each with its attendee, history, codeword submissions and credit
-    adjustments loaded, and the session's fields of study with their codewords."""
+# the columns of a record row: the record's, then its attendee's (prefixed "attendee_")
+RECORD_COLUMNS = (
+    Checkin.id,
+    Checkin.preloaded,
+    Checkin.checked_in,
+    Checkin.checkin_time,
+    Checkin.checkout_time,
+    Checkin.checkin_time_actual,
+    Checkin.checkout_time_actual,
+    Checkin.delivery_format,
+    Checkin.admin_note,
+    Checkin.attendee_note,
+    Checkin.checkin_source,
+    Checkin.checkout_source,
+    Checkin.evaluation_completed_at,
+    Attendee.id.label("attendee_id"),
+    Attendee.first_name,
+    Attendee.last_name,
+    Attendee.email,
+    Attendee.external_id,
+    Attendee.field_1,
+    Attendee.field_2,
+    Attendee.field_3,
+    Attendee.field_4,
+    Attendee.field_5,
+)
 
-    checkins: list[Checkin]
+
+@dataclass(frozen=True)
+class SessionAttendanceRows:
+    """A session's records as plain rows (``RECORD_COLUMNS``), in report order, with what
+    belongs to each by record id, and the session's fields of study with their codewords."""
+
+    records: Sequence[Row[*tuple[Any, ...]]]
+    # record id -> (action, at, source) in time order
+    history: dict[int, list[tuple[str, datetime, str | None]]]
+    # record id -> (field of study id, codeword id) of its valid submissions, in order
+    submissions: dict[int, list[tuple[int, int]]]
+    # record id -> field of study id -> credits awarded by hand
+    adjustments: dict[int, dict[int, Decimal]]
     fields_of_study: list[FieldOfStudy]
 
 
-async def load_session_attendance(
+async def load_session_attendance_rows(
     uow: UnitOfWork,
     *,
     session_id: int,
     email_key: str | None = None,
     external_id_key: str | None = None,
-) -> SessionAttendance:
+) -> SessionAttendanceRows:
     """All records of the session (or those of attendees with that email / external id),
-    earliest check-in first, never-checked-in last, then by attendee name.
+    earliest check-in first, never-checked-in last, then by attendee name; no ORM objects
+    but the fields of study.
 
-    Six queries whatever the number of records (up to 500 per IN list).
+    Three queries whatever the number of records when the session has no fields of study,
+    six when it has (records, history, fields, their codewords, submissions, adjustments).
     """
-    statement = (
-        select(Checkin)
-        .join(Checkin.attendee)
-        .where(Checkin.session_id == session_id)
-        .options(
-            contains_eager(Checkin.attendee),
-            selectinload(Checkin.history),
-            selectinload(Checkin.codeword_submissions),
-            selectinload(Checkin.credit_adjustments),
-        )
+    ids = select(Checkin.id).join(Attendee, Attendee.id == Checkin.attendee_id)
+    ids = _record_filter(ids, session_id, email_key, external_id_key)
+    records = _record_filter(
+        select(*RECORD_COLUMNS)
+        .join(Attendee, Attendee.id == Checkin.attendee_id)
         .order_by(
             Checkin.checkin_time.is_(None),
             Checkin.checkin_time,
             func.lower(Attendee.last_name),
             func.lower(Attendee.first_name),
             Checkin.id,
-        )
-        .execution_options(populate_existing=True)
+        ),
+        session_id,
+        email_key,
+        external_id_key,
     )
-    if email_key is not None:
-        statement = statement.where(Attendee.email_key == email_key)
-    if external_id_key is not None:
-        statement = statement.where(Attendee.external_id_key == external_id_key)
-    checkins = list((await uow.session.scalars(statement)).unique())
+    # Core, not the ORM's result machinery: thousands of plain rows
+    connection = await uow.session.connection()
+    rows = (await connection.execute(records)).all()
+    history: dict[int, list[tuple[str, datetime, str | None]]] = {}
+    entries = await connection.execute(
+        select(
+            CheckinHistoryEntry.checkin_id,
+            CheckinHistoryEntry.action,
+            CheckinHistoryEntry.at,
+            CheckinHistoryEntry.source,
+        )
+        .where(CheckinHistoryEntry.checkin_id.in_(ids.scalar_subquery()))
+        .order_by(CheckinHistoryEntry.checkin_id, CheckinHistoryEntry.at, CheckinHistoryEntry.id)
+    )
+    for checkin_id, action, at, source in entries:
+        history.setdefault(checkin_id, []).append((action, at, source))
     fields = list(
         await uow.session.scalars(
             select(FieldOfStudy)
@@ -170,7 +246,53 @@ async def load_session_attendance(
             .order_by(FieldOfStudy.position, FieldOfStudy.id)
         )
     )
-    return SessionAttendance(checkins=checkins, fields_of_study=fields)
+    submissions: dict[int, list[tuple[int, int]]] = {}
+    adjustments: dict[int, dict[int, Decimal]] = {}
+    if fields:
+        valid = await connection.execute(
+            select(
+                CodewordSubmission.checkin_id,
+                CodewordSubmission.field_of_study_id,
+                CodewordSubmission.codeword_id,
+            )
+            .where(
+                CodewordSubmission.checkin_id.in_(ids.scalar_subquery()),
+                CodewordSubmission.codeword_id.is_not(None),
+            )
+            .order_by(CodewordSubmission.checkin_id, CodewordSubmission.id)
+        )
+        for checkin_id, field_id, codeword_id in valid:
+            submissions.setdefault(checkin_id, []).append((field_id, cast(int, codeword_id)))
+        awarded = await connection.execute(
+            select(
+                CreditAdjustment.checkin_id,
+                CreditAdjustment.field_of_study_id,
+                CreditAdjustment.credits,
+            ).where(CreditAdjustment.checkin_id.in_(ids.scalar_subquery()))
+        )
+        for checkin_id, field_id, credits in awarded:
+            adjustments.setdefault(checkin_id, {})[field_id] = credits
+    return SessionAttendanceRows(
+        records=rows,
+        history=history,
+        submissions=submissions,
+        adjustments=adjustments,
+        fields_of_study=fields,
+    )
+
+
+_Statement = TypeVar("_Statement", bound=Select[*tuple[Any, ...]])
+
+
+def _record_filter(
+    statement: _Statement, session_id: int, email_key: str | None, external_id_key: str | None
+) -> _Statement:
+    statement = statement.where(Checkin.session_id == session_id)
+    if email_key is not None:
+        statement = statement.where(Attendee.email_key == email_key)
+    if external_id_key is not None:
+        statement = statement.where(Attendee.external_id_key == external_id_key)
+    return statement
 
 
 async def delete_checkins(uow: UnitOfWork, *, checkin_ids: Collection[int]) -> int:

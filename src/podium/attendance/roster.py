@@ -9,9 +9,11 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
-from podium.attendance.codewords import tally_codewords
 from podium.attendance.types import (
     AttendanceRecord,
+    AttendeeFacts,
+    CheckinFacts,
+    CodewordTally,
     FieldOfStudyAttendance,
     HistoryItem,
     PreloadAttendee,
@@ -26,6 +28,8 @@ from podium.people.service import attendee_details, find_or_create_attendees
 from podium.people.types import AttendeeDetails
 
 _ATTEMPTS = 2
+# CheckinAction(value) costs microseconds; a report makes one per history entry
+_ACTIONS = {str(action.value): action for action in CheckinAction}
 
 
 class _Action(Protocol):
@@ -53,7 +57,7 @@ def total_time_attended(history: Iterable[_Action]) -> timedelta | None:
 async def list_attendance(uow: UnitOfWork, *, session: EventSession) -> list[AttendanceRecord]:
     """Every record of ``session``, preloaded ones included: earliest check-in first, those
     never checked in last, then by attendee name. A fixed number of queries."""
-    attendance = await repository.load_session_attendance(uow, session_id=session.id)
+    attendance = await repository.load_session_attendance_rows(uow, session_id=session.id)
     return _records(attendance)
 
 
@@ -147,7 +151,7 @@ async def remove_checkins(
             'No valid filters were passed: pass "all": true, an email or an external_id.',
             field="all",
         )
-    attendance = await repository.load_session_attendance(
+    attendance = await repository.load_session_attendance_rows(
         uow,
         session_id=session.id,
         email_key=email.casefold() if email else None,
@@ -155,7 +159,7 @@ async def remove_checkins(
     )
     records = _records(attendance)
     if not preview:
-        await repository.delete_checkins(uow, checkin_ids=[c.id for c in attendance.checkins])
+        await repository.delete_checkins(uow, checkin_ids=[r.checkin.id for r in records])
     return RemovalResult(
         preview=preview,
         filters=RemovalFilters(all=all, email=email, external_id=external_id),
@@ -182,28 +186,64 @@ def _details(index: int, entry: PreloadAttendee) -> AttendeeDetails:
         raise InvalidInput(f"[{index}].{exc.message}", field=f"[{index}].{exc.field}") from exc
 
 
-def _records(attendance: repository.SessionAttendance) -> list[AttendanceRecord]:
-    return [_record(checkin, attendance.fields_of_study) for checkin in attendance.checkins]
-
-
-def _record(checkin: Checkin, fields: Sequence[FieldOfStudy]) -> AttendanceRecord:
-    adjustments = {a.field_of_study_id: a for a in checkin.credit_adjustments}
-    history = tuple(
-        HistoryItem(action=CheckinAction(entry.action), at=entry.at, source=entry.source)
-        for entry in checkin.history
+def _records(attendance: repository.SessionAttendanceRows) -> list[AttendanceRecord]:
+    """The report's records from plain rows; what records without codewords or adjustments
+    show of the fields of study is built once and shared."""
+    fields = [(field, field.credits, _tally(field, ())) for field in attendance.fields_of_study]
+    plain = tuple(
+        FieldOfStudyAttendance(
+            name=field.name, credits=credits, credits_adjusted=False, codewords=tally
+        )
+        for field, credits, tally in fields
     )
-    return AttendanceRecord(
-        checkin=checkin,
-        attendee=checkin.attendee,
-        fields_of_study=tuple(
-            FieldOfStudyAttendance(
-                name=field.name,
-                credits=adjustments[field.id].credits if field.id in adjustments else field.credits,
-                credits_adjusted=field.id in adjustments,
-                codewords=tally_codewords(field, checkin.codeword_submissions),
+    history_of, submissions_of = attendance.history, attendance.submissions
+    adjustments_of = attendance.adjustments
+    records = []
+    checkin_facts, attendee_facts = CheckinFacts._make, AttendeeFacts._make
+    split = len(CheckinFacts._fields)
+    for row in attendance.records:
+        checkin = checkin_facts(row[:split])
+        submitted = submissions_of.get(checkin.id)
+        adjusted = adjustments_of.get(checkin.id)
+        if submitted is None and adjusted is None:
+            studied = plain
+        else:
+            adjusted = adjusted or {}
+            codeword_ids = [codeword_id for _field_id, codeword_id in submitted or ()]
+            studied = tuple(
+                FieldOfStudyAttendance(
+                    name=field.name,
+                    credits=adjusted.get(field.id, credits),
+                    credits_adjusted=field.id in adjusted,
+                    codewords=_tally(field, codeword_ids) if submitted else tally,
+                )
+                for field, credits, tally in fields
             )
-            for field in fields
-        ),
-        history=history,
-        total_time_attended=total_time_attended(history),
+        history = tuple(
+            HistoryItem(action=_ACTIONS[action], at=at, source=source)
+            for action, at, source in history_of.get(checkin.id, ())
+        )
+        records.append(
+            AttendanceRecord(
+                checkin=checkin,
+                attendee=attendee_facts(row[split:]),
+                fields_of_study=studied,
+                history=history,
+                total_time_attended=total_time_attended(history),
+            )
+        )
+    return records
+
+
+def _tally(field: FieldOfStudy, codeword_ids: Sequence[int]) -> CodewordTally:
+    """As ``tally_codewords``, from the ids of the codewords a record submitted (any field's)."""
+    words = {codeword.id: codeword.word for codeword in field.codewords}
+    valid_ids: list[int] = []
+    for codeword_id in codeword_ids:
+        if codeword_id in words and codeword_id not in valid_ids:
+            valid_ids.append(codeword_id)
+    return CodewordTally(
+        possible=len(field.codewords),
+        valid=tuple(words[codeword_id] for codeword_id in valid_ids),
+        missed=tuple(c.word for c in field.codewords if c.id not in valid_ids),
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from podium.enums import CheckinAction
-from podium.models import Attendee, Checkin
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,12 +76,46 @@ class HistoryItem:
     source: str | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class AttendanceRecord:
-    """One attendee's attendance of a session, everything a report shows about it."""
+class CheckinFacts(NamedTuple):
+    """The columns of a check-in record a report shows (named as on ``models.Checkin``)."""
 
-    checkin: Checkin
-    attendee: Attendee
+    id: int
+    preloaded: bool
+    checked_in: bool
+    checkin_time: datetime | None
+    checkout_time: datetime | None
+    checkin_time_actual: datetime | None
+    checkout_time_actual: datetime | None
+    delivery_format: str | None
+    admin_note: str | None
+    attendee_note: str | None
+    checkin_source: str | None
+    checkout_source: str | None
+    evaluation_completed_at: datetime | None
+
+
+class AttendeeFacts(NamedTuple):
+    """The columns of an attendee a report shows (named as on ``models.Attendee``)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str | None
+    external_id: str | None
+    field_1: str | None
+    field_2: str | None
+    field_3: str | None
+    field_4: str | None
+    field_5: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AttendanceRecord:
+    """One attendee's attendance of a session, everything a report shows about it (plain
+    values read for the report, not ORM rows)."""
+
+    checkin: CheckinFacts
+    attendee: AttendeeFacts
     fields_of_study: tuple[FieldOfStudyAttendance, ...]
     history: tuple[HistoryItem, ...]
     total_time_attended: timedelta | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response
@@ -14,11 +14,11 @@ from podium.attendance.service import (
     preload_attendees,
     remove_checkins,
 )
-from podium.attendance.types import AttendanceRecord, PreloadAttendee
+from podium.attendance.types import AttendanceRecord, FieldOfStudyAttendance, PreloadAttendee
 from podium.program.service import get_session
 from podium.web.api.dialects.conferences_io import formats
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
-from podium.web.api.dialects.conferences_io.envelope import ok
+from podium.web.api.dialects.conferences_io.envelope import ok, ok_list
 from podium.web.deps import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -73,33 +73,32 @@ def duration(value: timedelta | None) -> str | None:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-def checkin_record(record: AttendanceRecord, zone: tzinfo) -> dict[str, Any]:
-    """The vendor's CheckinRecord, every field present."""
-    checkin, attendee = record.checkin, record.attendee
-    return {
-        "user": {
-            "first_name": attendee.first_name,
-            "last_name": attendee.last_name,
-            "email": attendee.email,
-            "external_id": attendee.external_id,
-            "field_1": attendee.field_1,
-            "field_2": attendee.field_2,
-            "field_3": attendee.field_3,
-            "field_4": attendee.field_4,
-            "field_5": attendee.field_5,
-        },
-        "checkin_time": formats.instant(checkin.checkin_time, zone),
-        "checkout_time": formats.instant(checkin.checkout_time, zone),
-        "checkin_time_actual": formats.instant(checkin.checkin_time_actual, zone),
-        "checkout_time_actual": formats.instant(checkin.checkout_time_actual, zone),
-        "delivery_format": checkin.delivery_format,
-        "admin_note": checkin.admin_note,
-        "attendee_note": checkin.attendee_note,
-        "checkin_source": checkin.checkin_source,
-        "checkout_source": checkin.checkout_source,
-        "evaluation_complete": "1" if record.evaluation_complete else "0",
-        "total_time_attended": duration(record.total_time_attended),
-        "fields_of_study": [
+class RecordEncoder:
+    """Turns the records of one answer into the vendor's CheckinRecords (every field present),
+    reusing what they share: the
+    written form of an instant (a record's check-in time is also its first history entry's)
+    and the encoded fields of study of records without codewords or credit adjustments."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._instants: dict[datetime | None, str] = {}
+        self._fields: dict[int, tuple[tuple[FieldOfStudyAttendance, ...], list[Any]]] = {}
+
+    def instant(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        written = self._instants.get(value)
+        if written is None:
+            written = formats.instant(value, self.zone)
+            assert written is not None
+            self._instants[value] = written
+        return written
+
+    def fields_of_study(self, fields: tuple[FieldOfStudyAttendance, ...]) -> list[Any]:
+        cached = self._fields.get(id(fields))
+        if cached is not None:
+            return cached[1]
+        encoded = [
             {
                 "name": field.name,
                 "credits": formats.credits_number(field.credits),
@@ -111,20 +110,55 @@ def checkin_record(record: AttendanceRecord, zone: tzinfo) -> dict[str, Any]:
                     "missed_list": list(field.codewords.missed),
                 },
             }
-            for field in record.fields_of_study
-        ],
-        "history": [
-            {"action": str(item.action), "timestamp": formats.instant(item.at, zone)}
-            for item in record.history
-        ],
-    }
+            for field in fields
+        ]
+        self._fields[id(fields)] = (fields, encoded)  # the tuple is kept: its id stays unique
+        return encoded
+
+    def __call__(self, record: AttendanceRecord) -> dict[str, Any]:
+        checkin, attendee = record.checkin, record.attendee
+        written, instant = self._instants, self.instant
+        checkin_time, checkout_time = checkin.checkin_time, checkin.checkout_time
+        checkin_actual, checkout_actual = checkin.checkin_time_actual, checkin.checkout_time_actual
+        return {
+            "user": {
+                "first_name": attendee.first_name,
+                "last_name": attendee.last_name,
+                "email": attendee.email,
+                "external_id": attendee.external_id,
+                "field_1": attendee.field_1,
+                "field_2": attendee.field_2,
+                "field_3": attendee.field_3,
+                "field_4": attendee.field_4,
+                "field_5": attendee.field_5,
+            },
+            # instant(None) is None; a time already written is looked up inline (hot path)
+            "checkin_time": written.get(checkin_time) or instant(checkin_time),
+            "checkout_time": checkout_time
+            and (written.get(checkout_time) or instant(checkout_time)),
+            "checkin_time_actual": written.get(checkin_actual) or instant(checkin_actual),
+            "checkout_time_actual": checkout_actual
+            and (written.get(checkout_actual) or instant(checkout_actual)),
+            "delivery_format": checkin.delivery_format,
+            "admin_note": checkin.admin_note,
+            "attendee_note": checkin.attendee_note,
+            "checkin_source": checkin.checkin_source,
+            "checkout_source": checkin.checkout_source,
+            "evaluation_complete": "0" if checkin.evaluation_completed_at is None else "1",
+            "total_time_attended": duration(record.total_time_attended),
+            "fields_of_study": self.fields_of_study(record.fields_of_study),
+            "history": [
+                {"action": item.action.value, "timestamp": written.get(item.at) or instant(item.at)}
+                for item in record.history
+            ],
+        }
 
 
 @router.get("/sessions/{session_id}/attendance")
 async def get_attendance(session_id: str, event: CurrentEvent, uow: Uow) -> Response:
     session = await get_session(uow, event=event, public_id=session_id)
     zone = formats.event_zone(event)
-    return ok([checkin_record(r, zone) for r in await list_attendance(uow, session=session)])
+    return ok_list(await list_attendance(uow, session=session), RecordEncoder(zone))
 
 
 @router.delete("/sessions/{session_id}/attendance")
@@ -150,12 +184,12 @@ async def post_attendance_remove(
         external_id=body.external_id,
         preview=bool(body.preview),
     )
-    zone = formats.event_zone(event)
+    encode = RecordEncoder(formats.event_zone(event))
     return ok(
         {
             "preview": result.preview,
             "found": result.found,
-            "checkins": [checkin_record(r, zone) for r in result.records],
+            "checkins": [encode(r) for r in result.records],
             "filters": {
                 "all": result.filters.all,
                 "email": result.filters.email,
