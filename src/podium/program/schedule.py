@@ -13,7 +13,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from podium.kit.db import UnitOfWork
-from podium.models import Event
+from podium.models import Event, EventSession
 from podium.program import repository
 
 
@@ -53,6 +53,37 @@ class ScheduledSession:
     checkout_required: bool
     delivery_format: str | None
     learning_objectives: list[str] | None
+
+
+def as_scheduled(session: EventSession) -> ScheduledSession:
+    """``session``, loaded with its room, presenters and fields of study, as the schedule shows
+    it (one shape for one session and for the whole schedule)."""
+    return ScheduledSession(
+        presenters=tuple(
+            ScheduledPresenter(presenter.public_id, presenter.external_id, presenter.name)
+            for presenter in (link.presenter for link in session.presenter_links)
+        ),
+        fields_of_study=tuple(
+            ScheduledField(field.name, field.credits) for field in session.fields_of_study
+        ),
+        id=session.id,
+        public_id=session.public_id,
+        external_id=session.external_id,
+        name=session.name,
+        location=session.room.name if session.room is not None else None,
+        description=session.description,
+        date=session.date,
+        start_time=session.start_time,
+        end_time=session.end_time,
+        access_code=session.access_code,
+        moderator_password=session.moderator_password,
+        checkin_code=session.checkin_code,
+        checkin_required=session.checkin_required,
+        checkout_code=session.checkout_code,
+        checkout_required=session.checkout_required,
+        delivery_format=session.delivery_format,
+        learning_objectives=session.learning_objectives,
+    )
 
 
 async def schedule_version(uow: UnitOfWork, *, event: Event) -> str:

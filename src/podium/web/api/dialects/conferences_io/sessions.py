@@ -18,7 +18,7 @@ from podium.kit.choices import parse_choice
 from podium.kit.errors import InvalidInput
 from podium.models import Event, EventSession
 from podium.program import schedule, service
-from podium.program.schedule import ScheduledSession
+from podium.program.schedule import ScheduledSession, as_scheduled
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionChanges, SessionDraft
 from podium.web.api.dialects.conferences_io import formats
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
@@ -217,43 +217,11 @@ def session_url(base_url: str, event: Event, public_id: str) -> str:
 
 def session_out(session: EventSession, *, event: Event, base_url: str) -> dict[str, Any]:
     """The vendor's Session; needs the room, presenters and fields of study loaded."""
-    presenters = [
-        {
-            "id": link.presenter.public_id,
-            "external_id": link.presenter.external_id,
-            "name": link.presenter.name,
-        }
-        for link in session.presenter_links
-    ]
-    fields_of_study = [
-        {"name": field.name, "credits": formats.credits_text(field.credits)}
-        for field in session.fields_of_study
-    ]
-    return {
-        "id": session.public_id,
-        "external_id": session.external_id,
-        "name": session.name,
-        "location": session.room.name if session.room is not None else None,
-        "description": session.description,
-        "date": formats.day(session.date),
-        "start_time": formats.clock(session.start_time),
-        "end_time": formats.clock(session.end_time),
-        "access_code": session.access_code,
-        "moderator_password": session.moderator_password,
-        "checkin_code": session.checkin_code,
-        "checkin_required": session.checkin_required,
-        "checkout_code": session.checkout_code,
-        "checkout_required": session.checkout_required,
-        "delivery_format": session.delivery_format,
-        "url": session_url(base_url, event, session.public_id),
-        "presenters": presenters or None,
-        "fields_of_study": fields_of_study or None,
-        "learning_objectives": session.learning_objectives or None,
-    }
+    return scheduled_out(as_scheduled(session), event=event, base_url=base_url)
 
 
 def scheduled_out(session: ScheduledSession, *, event: Event, base_url: str) -> dict[str, Any]:
-    """:func:`session_out` of a schedule read model: the same fields, in the same order."""
+    """The vendor's Session, from the schedule's read model of it."""
     return {
         "id": session.public_id,
         "external_id": session.external_id,
