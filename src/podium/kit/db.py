@@ -43,8 +43,16 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _sqlite_engine(url: str, *, begin: str, busy_timeout_ms: int) -> AsyncEngine:
-    engine = create_async_engine(async_url(url), connect_args={"timeout": busy_timeout_ms / 1000})
+def _sqlite_engine(
+    url: str, *, begin: str, busy_timeout_ms: int, single_connection: bool = False
+) -> AsyncEngine:
+    timeout = busy_timeout_ms / 1000
+    # One writer connection per process: concurrent write transactions queue for it in the
+    # pool, and the next one starts the moment the last commits. With a connection each they
+    # would all wait inside SQLite's busy handler, which sleeps between tries (up to 100 ms),
+    # so the lock would sit idle while everyone sleeps.
+    pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": timeout} if single_connection else {}
+    engine = create_async_engine(async_url(url), connect_args={"timeout": timeout}, **pool)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -113,7 +121,10 @@ def create_database(
         return Database(
             url=url,
             write_engine=_sqlite_engine(
-                url, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms
+                url,
+                begin="BEGIN IMMEDIATE",
+                busy_timeout_ms=busy_timeout_ms,
+                single_connection=True,
             ),
             read_engine=_sqlite_engine(url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms),
         )
