@@ -16,22 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
-from podium.kit.errors import ErrorKind, PodiumError
+from podium.kit.errors import PodiumError
 from podium.web.pages import urls
 from podium.web.pages.csrf import CsrfFailed
 from podium.web.pages.deps import NeedsJoin, NeedsModerator
 from podium.web.pages.templates import is_htmx, render
 from podium.web.pages.throttle import TooManyAttempts
+from podium.web.statuses import STATUS_BY_KIND
 
 log = logging.getLogger(__name__)
-
-STATUS_BY_KIND = {
-    ErrorKind.INVALID: 400,
-    ErrorKind.NOT_FOUND: 404,
-    ErrorKind.CONFLICT: 409,
-    ErrorKind.UNAUTHENTICATED: 401,
-    ErrorKind.FORBIDDEN: 403,
-}
 
 
 def error_response(

@@ -32,9 +32,9 @@ from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message
 from podium.web.pages.deps import page_event, page_session, require_attendee
-from podium.web.pages.errors import STATUS_BY_KIND
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import day_label, is_htmx, render
+from podium.web.statuses import STATUS_BY_KIND
 
 router = page_router()
 

@@ -13,18 +13,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from podium.kit.errors import ErrorKind, PodiumError
+from podium.kit.errors import PodiumError
 from podium.web.api.dialects.conferences_io.envelope import error
+from podium.web.statuses import STATUS_BY_KIND
 
 log = logging.getLogger(__name__)
-
-STATUS_BY_KIND = {
-    ErrorKind.INVALID: 400,
-    ErrorKind.NOT_FOUND: 404,
-    ErrorKind.CONFLICT: 409,
-    ErrorKind.UNAUTHENTICATED: 401,
-    ErrorKind.FORBIDDEN: 403,
-}
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
