@@ -285,7 +285,7 @@ async def test_perform_checkout_replaying_a_nonce_creates_nothing(
     assert await count_rows(uow, CheckinHistoryEntry) == 2
 
 
-async def test_perform_checkin_of_a_new_record_is_two_statements_without_savepoint(
+async def test_perform_checkin_of_a_new_record_is_two_statements_and_a_reread(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
 ) -> None:
     with count_queries() as counter:
@@ -293,15 +293,18 @@ async def test_perform_checkin_of_a_new_record_is_two_statements_without_savepoi
             uow, session=session, attendee=attendee, source=WEB, nonce="n1", at=T0
         )
 
+    # the check-in (record_checkin, also what the group commit runs): two INSERTs, no
+    # savepoint; then perform_checkin reads the record back for its caller
     assert [statement.split()[0].upper() for statement in counter.statements] == [
         "INSERT",
         "INSERT",
+        "SELECT",
     ]
     assert (record.checked_in, record.preloaded, record.checkin_time) == (True, False, T0)
     assert await _history(uow) == [("checkin", T0, "web")]
 
 
-async def test_perform_checkin_again_after_checkout_is_five_statements(
+async def test_perform_checkin_again_after_checkout_is_five_statements_and_a_reread(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
 ) -> None:
     await perform_checkin(uow, session=session, attendee=attendee, source=WEB, nonce="n1", at=T0)
@@ -314,13 +317,14 @@ async def test_perform_checkin_again_after_checkout_is_five_statements(
             uow, session=session, attendee=attendee, source=WEB, nonce="n3", at=minutes(9)
         )
 
-    # insert that does nothing, locked read, nonce lookup, one flush: update and history
+    # insert that does nothing, locked read, nonce lookup, update and history; the re-read
     assert [statement.split()[0].upper() for statement in counter.statements] == [
         "INSERT",
         "SELECT",
         "SELECT",
         "UPDATE",
         "INSERT",
+        "SELECT",
     ]
     assert (record.checked_in, record.checkin_time) == (True, T0)
     assert await count_rows(uow, CheckinHistoryEntry) == 3

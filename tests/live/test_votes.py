@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from podium.enums import PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import ErrorKind, InvalidInput
+from podium.kit.writer import Work
 from podium.live import repository
 from podium.live.errors import AlreadyVoted, PollNotOpen
 from podium.live.service import cast_vote, close_poll, create_poll, open_poll
@@ -151,16 +152,16 @@ async def test_votes_are_unique_per_attendee_and_poll_in_the_database(
 
 def _lose_the_race(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the first look for an existing vote miss, as when a concurrent transaction's vote
-    had not committed yet: the insert then hits the unique constraint."""
-    real = repository.find_vote
+    had not committed yet: the insert then meets the unique constraint and does nothing."""
+    real = repository.vote_nonce
     calls = 0
 
-    async def find_vote(uow: UnitOfWork, *, poll: Poll, attendee: Attendee) -> Vote | None:
+    def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str | None] | None:
         nonlocal calls
         calls += 1
-        return None if calls == 1 else await real(uow, poll=poll, attendee=attendee)
+        return None if calls == 1 else real(work, poll_id=poll_id, attendee_id=attendee_id)
 
-    monkeypatch.setattr(repository, "find_vote", find_vote)
+    monkeypatch.setattr(repository, "vote_nonce", vote_nonce)
 
 
 async def test_cast_vote_losing_a_race_to_its_own_replay_returns_the_first_vote(
@@ -186,7 +187,7 @@ async def test_cast_vote_losing_a_race_to_another_vote_is_a_conflict(
     with pytest.raises(AlreadyVoted):
         await cast_vote(uow, poll=poll, attendee=attendee, choices=[1], nonce="n-2")
 
-    # the savepoint rolled back alone: the transaction goes on
+    # nothing was written: the transaction goes on
     assert await _vote_count(uow, poll) == 1
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from podium.attendance import repository
 from podium.attendance._checks import check_same_event, clean_nonce, instant
@@ -22,7 +23,9 @@ from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
 from podium.kit.pubsub import session_channel
+from podium.kit.writer import Work
 from podium.models import Attendee, Checkin, CheckinHistoryEntry, EventSession
+from podium.program.types import SessionFacts
 
 # a unique constraint can fail once when a concurrent request made the same row first
 _ATTEMPTS = 2
@@ -39,7 +42,39 @@ async def perform_checkin(
     nonce: str | None = None,
     at: datetime | None = None,
 ) -> Checkin:
-    """Check ``attendee`` in to ``session`` and return their record.
+    """Check ``attendee`` in to ``session`` in this unit of work (:func:`record_checkin`) and
+    return their record, re-read."""
+    check_same_event(session, attendee)
+    checkin_id = await uow.run(
+        partial(
+            record_checkin,
+            session=SessionFacts.of(session),
+            attendee_id=attendee.id,
+            code=code,
+            source=source,
+            delivery_format=delivery_format,
+            nonce=clean_nonce(nonce),
+            at=instant(at),
+        )
+    )
+    record = await uow.session.get(Checkin, checkin_id, populate_existing=True)
+    assert record is not None
+    return record
+
+
+def record_checkin(
+    work: Work,
+    *,
+    session: SessionFacts,
+    attendee_id: int,
+    code: str | None,
+    source: AttendanceSource,
+    delivery_format: DeliveryFormat | None,
+    nonce: str | None,
+    at: datetime,
+) -> int:
+    """Check the attendee in to ``session``; the id of their record. A group-commit job
+    (:mod:`podium.kit.writer`); ``nonce`` already cleaned (``clean_nonce``).
 
     Creates the record (or turns a preloaded one into a real check-in: ``preloaded`` becomes
     False), marks it checked in and appends a ``checkin`` history entry. ``checkin_time`` and
@@ -50,71 +85,69 @@ async def perform_checkin(
 
     Fails with WrongCheckinCode when the session has a check-in code and ``code`` does not
     match it (trimmed, case-insensitive), AlreadyCheckedIn when the attendee is checked in.
-    A ``nonce`` that this record already used for a check-in is a replay: the record is
-    returned as it is and nothing is written (NonceReused if it was used for a check-out).
+    A ``nonce`` that this record already used for a check-in is a replay: nothing is written
+    (NonceReused if it was used for a check-out).
 
     A first check-in is two statements: an INSERT of the record that does nothing when the
     attendee has one (waiting for one being made by another transaction), and the history
-    INSERT; the record returned is not reloaded. Otherwise the record's row is locked and
-    re-read, and the changes are flushed once. No savepoint either way. Emits
+    INSERT. Otherwise the record's row is locked and re-read, then updated. Publishes
     ``attendance.changed`` on the session's channel (not for a replay).
     """
-    check_same_event(session, attendee)
-    nonce = clean_nonce(nonce)
-    when = instant(at)
     chosen_format = delivery_format or _attendee_format(session.delivery_format)
     for _attempt in range(_ATTEMPTS):
         if _code_matches(session.checkin_code, code):
-            # the common case, a first check-in: two statements, no savepoint, no reload
-            record = await _create_checked_in(uow, session, attendee, source, chosen_format, when)
-            if record is not None:
-                await repository.add_history_entry(
-                    uow,
-                    values=_history_values(record.id, CheckinAction.CHECKIN, when, source, nonce),
+            # the common case, a first check-in: two statements
+            values = _new_record(session.id, attendee_id, source, chosen_format, at)
+            checkin_id = repository.insert_checkin_if_absent(work, values=values)
+            if checkin_id is not None:
+                repository.add_history_entry(
+                    work,
+                    values=_history_values(checkin_id, CheckinAction.CHECKIN, at, source, nonce),
                 )
-                uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
-                return record
-        record = await repository.lock_checkin(uow, session_id=session.id, attendee_id=attendee.id)
+                work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
+                return checkin_id
+        record = repository.lock_checkin_row(work, session_id=session.id, attendee_id=attendee_id)
         if record is None:
             _check_code(session.checkin_code, code, error=WrongCheckinCode, action="check in")
             continue  # the record that stopped the insert was removed meanwhile: insert again
-        if await _is_replay(uow, record, nonce, CheckinAction.CHECKIN):
-            return record
+        if _is_replayed(work, record.id, nonce, CheckinAction.CHECKIN):
+            return int(record.id)
         _check_code(session.checkin_code, code, error=WrongCheckinCode, action="check in")
         if record.checked_in:
             raise AlreadyCheckedIn(
                 "You are already checked in to this session; check out before checking in again."
             )
-        # the row is locked: nothing can conflict with these writes, so no savepoint
-        record.preloaded = False
-        record.checked_in = True
+        changes: dict[str, Any] = {"preloaded": False, "checked_in": True}
         if record.checkin_time is None:
-            record.checkin_time = when
-            record.checkin_source = str(source)
+            changes["checkin_time"] = at
+            changes["checkin_source"] = str(source)
         if record.checkin_time_actual is None:
-            record.checkin_time_actual = when
+            changes["checkin_time_actual"] = at
         if chosen_format is not None:
-            record.delivery_format = str(chosen_format)
-        uow.session.add(_history(record, CheckinAction.CHECKIN, when, source, nonce))
-        await uow.session.flush()
-        uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
-        return record
+            changes["delivery_format"] = str(chosen_format)
+        work.connection.execute(update(Checkin).where(Checkin.id == record.id).values(changes))
+        repository.add_history_entry(
+            work, values=_history_values(record.id, CheckinAction.CHECKIN, at, source, nonce)
+        )
+        work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
+        return int(record.id)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _create_checked_in(
-    uow: UnitOfWork,
-    session: EventSession,
-    attendee: Attendee,
+ATTENDANCE_CHANGED = {"type": "attendance.changed"}
+
+
+def _new_record(
+    session_id: int,
+    attendee_id: int,
     source: AttendanceSource,
     delivery_format: DeliveryFormat | None,
     when: datetime,
-) -> Checkin | None:
-    """A new record, checked in, when the attendee has none for the session (else None),
-    made with one INSERT and put in the unit of work's session as if it had been loaded."""
-    values: dict[str, Any] = {
-        "session_id": session.id,
-        "attendee_id": attendee.id,
+) -> dict[str, Any]:
+    """Every column of a new record, checked in (all given: the statement is cached once)."""
+    return {
+        "session_id": session_id,
+        "attendee_id": attendee_id,
         "preloaded": False,
         "checked_in": True,
         "checkin_time": when,
@@ -129,13 +162,21 @@ async def _create_checked_in(
         "evaluation_completed_at": None,
         "created_at": utcnow(),
     }
-    checkin_id = await repository.insert_checkin_if_absent(uow, values=values)
-    if checkin_id is None:
-        return None
-    record = Checkin(id=checkin_id, **values)
-    make_transient_to_detached(record)
-    uow.session.add(record)
-    return record
+
+
+def _is_replayed(work: Work, checkin_id: int, nonce: str | None, action: CheckinAction) -> bool:
+    """Whether ``nonce`` already made an ``action`` entry of the record; NonceReused when it
+    made an entry of the other action."""
+    if nonce is None:
+        return False
+    done = repository.history_action_by_nonce(work, checkin_id=checkin_id, nonce=nonce)
+    if done is None:
+        return False
+    if done != action:
+        raise NonceReused(
+            f"nonce: this nonce was already used for a {done}; send a new one.", field="nonce"
+        )
+    return True
 
 
 async def perform_checkout(

@@ -8,12 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Row, Select, delete, func, insert, select
+from sqlalchemy import CursorResult, Row, Select, bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.models import (
     Attendee,
     Checkin,
@@ -37,6 +38,8 @@ async def lock_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) ->
     )
 
 
+# --- for group-commit jobs (synchronous, on the job's connection) --------------------------
+
 # built once: executed with parameters, their compiled form is cached (no per-call coercion)
 _INSERT_CHECKIN_IF_ABSENT = {
     "postgresql": postgresql_insert(Checkin)
@@ -47,22 +50,53 @@ _INSERT_CHECKIN_IF_ABSENT = {
     .returning(Checkin.id),
 }
 _INSERT_HISTORY_ENTRY = insert(CheckinHistoryEntry)
+_LOCK_CHECKIN_ROW = (
+    select(Checkin.id, Checkin.checked_in, Checkin.checkin_time, Checkin.checkin_time_actual)
+    .where(
+        Checkin.session_id == bindparam("session_id"),
+        Checkin.attendee_id == bindparam("attendee_id"),
+    )
+    .with_for_update()
+)
+_HISTORY_ACTION_BY_NONCE = select(CheckinHistoryEntry.action).where(
+    CheckinHistoryEntry.checkin_id == bindparam("checkin_id"),
+    CheckinHistoryEntry.nonce == bindparam("nonce"),
+)
 
 
-async def insert_checkin_if_absent(uow: UnitOfWork, *, values: dict[str, Any]) -> int | None:
+def insert_checkin_if_absent(work: Work, *, values: dict[str, Any]) -> int | None:
     """INSERT the record ``values`` describe (every column but the id) unless the attendee
     has one for the session: its new id, or None. A record another transaction is making
-    meanwhile is waited for (PostgreSQL) — no unique violation, so no savepoint is needed.
-    One statement."""
-    connection = await uow.session.connection()
-    statement = _INSERT_CHECKIN_IF_ABSENT[connection.dialect.name]
-    return (await connection.execute(statement, values)).scalar_one_or_none()
+    meanwhile is waited for (PostgreSQL) — no unique violation. One statement."""
+    statement = _INSERT_CHECKIN_IF_ABSENT[work.dialect]
+    found = work.connection.execute(statement, values).scalar_one_or_none()
+    return int(found) if found is not None else None
 
 
-async def add_history_entry(uow: UnitOfWork, *, values: dict[str, Any]) -> None:
-    """INSERT a history entry (every column but the id; no ORM object). One statement."""
-    connection = await uow.session.connection()
-    await connection.execute(_INSERT_HISTORY_ENTRY, values)
+def add_history_entry(work: Work, *, values: dict[str, Any]) -> None:
+    """INSERT a history entry (every column but the id). One statement."""
+    work.connection.execute(_INSERT_HISTORY_ENTRY, values)
+
+
+def lock_checkin_row(
+    work: Work, *, session_id: int, attendee_id: int
+) -> Row[int, bool, datetime | None, datetime | None] | None:
+    """The attendee's record for the session (id, checked_in, checkin_time,
+    checkin_time_actual), its row locked for the transaction (PostgreSQL)."""
+    return work.connection.execute(
+        _LOCK_CHECKIN_ROW, {"session_id": session_id, "attendee_id": attendee_id}
+    ).one_or_none()
+
+
+def history_action_by_nonce(work: Work, *, checkin_id: int, nonce: str) -> str | None:
+    """The action of the record's history entry made with ``nonce``, if any."""
+    action = work.connection.execute(
+        _HISTORY_ACTION_BY_NONCE, {"checkin_id": checkin_id, "nonce": nonce}
+    ).scalar_one_or_none()
+    return str(action) if action is not None else None
+
+
+# --- for units of work ---------------------------------------------------------------------
 
 
 async def find_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) -> Checkin | None:

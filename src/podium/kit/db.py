@@ -5,6 +5,10 @@ a power loss), foreign keys on, a busy timeout, and write transactions that ``BE
 concurrent writers queue on the busy timeout instead of failing half-way with "database is
 locked". Reads use a second engine whose transactions begin deferred, so readers never wait for
 the write lock. PostgreSQL uses one engine for both.
+
+Bursts of small writes (check-ins, votes) go through the database's :class:`GroupCommit`
+instead (``Database.group_commit``, see :mod:`podium.kit.writer`); the same jobs run inside a
+unit of work with :meth:`UnitOfWork.run`.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,8 +28,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from podium.kit.pubsub import Broker, Message
+from podium.kit.writer import GroupCommit, Job, Work
 
 AfterCommit = Callable[[], Awaitable[None]]
+T = TypeVar("T")
 
 
 def async_url(url: str) -> str:
@@ -53,8 +59,26 @@ def _sqlite_engine(
     # so the lock would sit idle while everyone sleeps.
     pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": timeout} if single_connection else {}
     engine = create_async_engine(async_url(url), connect_args={"timeout": timeout}, **pool)
+    _configure_sqlite(engine.sync_engine, begin=begin, busy_timeout_ms=busy_timeout_ms)
+    return engine
 
-    @event.listens_for(engine.sync_engine, "connect")
+
+def _sqlite_batch_engine(url: str, *, busy_timeout_ms: int) -> Engine:
+    """The synchronous engine of the group commit's batch thread: one connection, writing."""
+    engine = create_engine(
+        url.replace("sqlite+aiosqlite:", "sqlite:", 1),
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        pool_size=1,
+        max_overflow=0,
+    )
+    _configure_sqlite(engine, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, begin: str, busy_timeout_ms: int) -> None:
+    """Podium's PRAGMAs on every connection of ``engine``; ``begin`` opens its transactions."""
+
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver's own BEGIN is switched off so that ours (below) is the only one.
         dbapi_connection.isolation_level = None
@@ -65,11 +89,9 @@ def _sqlite_engine(
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(begin)
-
-    return engine
 
 
 @dataclass
@@ -80,12 +102,31 @@ class Database:
     write_engine: AsyncEngine
     read_engine: AsyncEngine
     broker: Broker | None = None
+    busy_timeout_ms: int = 30_000
+    # PostgreSQL: how many group-commit batches may be written at once
+    parallel_batches: int = 1
     _write_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
+    _group_commit: GroupCommit | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def group_commit(self) -> GroupCommit:
+        """This process's group commit of small write jobs (made when first used)."""
+        if self._group_commit is None:
+            self._group_commit = GroupCommit(
+                self,
+                sync_engine=(
+                    _sqlite_batch_engine(self.url, busy_timeout_ms=self.busy_timeout_ms)
+                    if self.is_sqlite
+                    else None
+                ),
+                parallel=self.parallel_batches,
+            )
+        return self._group_commit
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,6 +138,9 @@ class Database:
         return UnitOfWork(factory(), broker=self.broker)
 
     async def dispose(self) -> None:
+        if self._group_commit is not None:
+            await self._group_commit.close()
+            self._group_commit = None
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
@@ -127,6 +171,7 @@ def create_database(
                 single_connection=True,
             ),
             read_engine=_sqlite_engine(url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms),
+            busy_timeout_ms=busy_timeout_ms,
         )
     engine = create_async_engine(
         async_url(url),
@@ -135,7 +180,13 @@ def create_database(
         pool_pre_ping=True,
         connect_args=dict(PGBOUNCER_CONNECT_ARGS) if pgbouncer else {},
     )
-    return Database(url=url, write_engine=engine, read_engine=engine)
+    # half the pool may write group-commit batches at once; the rest serves requests
+    return Database(
+        url=url,
+        write_engine=engine,
+        read_engine=engine,
+        parallel_batches=max(1, pool_size // 2),
+    )
 
 
 class UnitOfWork:
@@ -164,6 +215,17 @@ class UnitOfWork:
             await broker.publish(channel, message)
 
         self._after_commit.append(_publish)
+
+    async def run(self, job: Job[T]) -> T:
+        """Run a group-commit job (see :mod:`podium.kit.writer`) inside this unit of work's
+        transaction, after flushing what the session holds; what it publishes waits for this
+        unit of work's commit. ORM objects of rows the job changed are stale: re-read them."""
+        await self.session.flush()
+
+        def inline(session: Any) -> T:
+            return job(Work(session.connection(), self.publish))
+
+        return await self.session.run_sync(inline)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -3,10 +3,15 @@ event's poll or question is never found."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select, update
+from typing import Any
+
+from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
 
 
@@ -31,10 +36,35 @@ async def next_poll_rank(uow: UnitOfWork, *, session: EventSession) -> int:
     return (highest or 0) + 1
 
 
-async def find_vote(uow: UnitOfWork, *, poll: Poll, attendee: Attendee) -> Vote | None:
-    return await uow.session.scalar(
-        select(Vote).where(Vote.poll_id == poll.id, Vote.attendee_id == attendee.id)
-    )
+# --- for group-commit jobs (synchronous, on the job's connection) --------------------------
+
+_VOTE_NONCE = select(Vote.id, Vote.nonce).where(
+    Vote.poll_id == bindparam("poll_id"), Vote.attendee_id == bindparam("attendee_id")
+)
+_INSERT_VOTE_IF_ABSENT = {
+    "postgresql": postgresql_insert(Vote)
+    .on_conflict_do_nothing(index_elements=[Vote.poll_id, Vote.attendee_id])
+    .returning(Vote.id),
+    "sqlite": sqlite_insert(Vote)
+    .on_conflict_do_nothing(index_elements=[Vote.poll_id, Vote.attendee_id])
+    .returning(Vote.id),
+}
+
+
+def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str | None] | None:
+    """The attendee's vote in the poll, if any: its id and nonce."""
+    row = work.connection.execute(
+        _VOTE_NONCE, {"poll_id": poll_id, "attendee_id": attendee_id}
+    ).one_or_none()
+    return (row.id, row.nonce) if row is not None else None
+
+
+def insert_vote_if_absent(work: Work, *, values: dict[str, Any]) -> int | None:
+    """INSERT the vote ``values`` describe (every column but the id) unless the attendee has
+    voted in the poll: its id, or None. One statement."""
+    statement = _INSERT_VOTE_IF_ABSENT[work.dialect]
+    found = work.connection.execute(statement, values).scalar_one_or_none()
+    return int(found) if found is not None else None
 
 
 async def has_upvoted(uow: UnitOfWork, *, question: Question, attendee: Attendee) -> bool:

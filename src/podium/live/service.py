@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +40,7 @@ from podium.kit.choices import parse_choice
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
+from podium.kit.writer import Work
 from podium.live import repository
 from podium.live.errors import (
     AlreadyVoted,
@@ -48,7 +50,7 @@ from podium.live.errors import (
     QuestionNotFound,
     QuestionStateConflict,
 )
-from podium.live.types import Answer, PollAnswer, PollResults, SessionLiveData
+from podium.live.types import Answer, PollAnswer, PollFacts, PollResults, SessionLiveData
 from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
 
 MAX_POLL_NAME_LENGTH = 1000
@@ -291,7 +293,7 @@ def _only(field: str, **given: object) -> None:
             raise InvalidInput(f"{name}: this poll takes {field}, not {name}", field=name)
 
 
-def _vote_choices(poll: Poll, choices: Sequence[int] | None) -> list[int]:
+def _vote_choices(poll: PollFacts, choices: Sequence[int] | None) -> list[int]:
     if choices is None:
         raise InvalidInput("choices: choose an answer", field="choices")
     picked = list(choices)
@@ -309,7 +311,7 @@ def _vote_choices(poll: Poll, choices: Sequence[int] | None) -> list[int]:
     return sorted(picked)
 
 
-def _vote_rating(poll: Poll, rating: int | None) -> int:
+def _vote_rating(poll: PollFacts, rating: int | None) -> int:
     scale = len(poll.choices)
     if rating is None or isinstance(rating, bool) or not isinstance(rating, int):
         raise InvalidInput(f"rating: give a rating from 1 to {scale}", field="rating")
@@ -318,7 +320,7 @@ def _vote_rating(poll: Poll, rating: int | None) -> int:
     return rating
 
 
-def _vote_text(poll: Poll, text: str | None) -> str:
+def _vote_text(poll: PollFacts, text: str | None) -> str:
     limit = MAX_WORD_CLOUD_LENGTH if poll.type == PollType.WORD_CLOUD else MAX_OPEN_TEXT_LENGTH
     answer = (text or "").strip()
     if not answer:
@@ -328,27 +330,24 @@ def _vote_text(poll: Poll, text: str | None) -> str:
     return answer
 
 
-def _validated_vote(
-    poll: Poll, *, choices: Sequence[int] | None, rating: int | None, text: str | None
-) -> Vote:
-    vote = Vote(poll_id=poll.id)
+def _validated_answer(
+    poll: PollFacts, *, choices: Sequence[int] | None, rating: int | None, text: str | None
+) -> dict[str, Any]:
+    """The vote's answer columns (``choices``, ``rating``, ``text``; two of them None)."""
     poll_type = PollType(poll.type)
     if poll_type in _CHOICE_POLLS:
         _only("choices", rating=rating, text=text)
-        vote.choices = _vote_choices(poll, choices)
-    elif poll_type is PollType.RATING:
+        return {"choices": _vote_choices(poll, choices), "rating": None, "text": None}
+    if poll_type is PollType.RATING:
         _only("a rating", choices=choices, text=text)
-        vote.rating = _vote_rating(poll, rating)
-    else:
-        _only("text", choices=choices, rating=rating)
-        vote.text = _vote_text(poll, text)
-    return vote
+        return {"choices": None, "rating": _vote_rating(poll, rating), "text": None}
+    _only("text", choices=choices, rating=rating)
+    return {"choices": None, "rating": None, "text": _vote_text(poll, text)}
 
 
-def _replay_or_conflict(existing: Vote, nonce: str | None) -> Vote:
-    if nonce is not None and existing.nonce == nonce:
-        return existing
-    raise AlreadyVoted("You have already voted in this poll.")
+def _check_nonce(nonce: str | None) -> None:
+    if nonce is not None and not 0 < len(nonce) <= MAX_NONCE_LENGTH:
+        raise InvalidInput(f"nonce: a nonce has 1 to {MAX_NONCE_LENGTH} characters", field="nonce")
 
 
 async def cast_vote(
@@ -362,41 +361,73 @@ async def cast_vote(
     nonce: str | None = None,
     at: datetime | None = None,
 ) -> Vote:
-    """Record ``attendee``'s vote in an open poll; emits ``poll.voted``.
+    """Record ``attendee``'s vote in this unit of work (:func:`record_vote`) and return it."""
+    session = await uow.session.get(EventSession, poll.session_id)
+    assert session is not None
+    vote_id = await uow.run(
+        partial(
+            record_vote,
+            poll=PollFacts.of(poll, session_public_id=session.public_id),
+            attendee_id=attendee.id,
+            choices=choices,
+            rating=rating,
+            text=text,
+            nonce=nonce,
+            at=at or utcnow(),
+        )
+    )
+    vote = await uow.session.get(Vote, vote_id, populate_existing=True)
+    assert vote is not None
+    return vote
+
+
+def record_vote(
+    work: Work,
+    *,
+    poll: PollFacts,
+    attendee_id: int,
+    choices: Sequence[int] | None = None,
+    rating: int | None = None,
+    text: str | None = None,
+    nonce: str | None = None,
+    at: datetime,
+) -> int:
+    """Record the attendee's vote in an open poll; the vote's id. A group-commit job
+    (:mod:`podium.kit.writer`). Publishes ``poll.voted``.
 
     Give the field the poll's type takes: ``choices`` (exactly one index for multiple choice,
     one or more distinct indexes for multiple answer), ``rating`` (1..scale) or ``text``
     (trimmed, non-blank, at most 100 characters for a word cloud and 1000 for open text).
 
-    One vote per attendee and poll, enforced by a unique constraint; the insert runs in a
-    savepoint so that losing a race to a concurrent vote is answered like a repeat. A replay
-    with the nonce of the attendee's vote returns that vote and changes nothing, even once the
-    poll has closed; any other second vote raises AlreadyVoted. PollNotOpen unless the poll is
-    open.
+    One vote per attendee and poll, enforced by a unique constraint: the INSERT does nothing
+    when a vote exists (one made meanwhile by a concurrent transaction is waited for), and is
+    then answered like a repeat. A replay with the nonce of the attendee's vote returns that
+    vote and changes nothing, even once the poll has closed; any other second vote raises
+    AlreadyVoted. PollNotOpen unless the poll is open. A first vote is two statements.
     """
-    if nonce is not None and not 0 < len(nonce) <= MAX_NONCE_LENGTH:
-        raise InvalidInput(f"nonce: a nonce has 1 to {MAX_NONCE_LENGTH} characters", field="nonce")
-    existing = await repository.find_vote(uow, poll=poll, attendee=attendee)
+    _check_nonce(nonce)
+    existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)
     if existing is not None:
         return _replay_or_conflict(existing, nonce)
     if poll.state != PollState.OPEN:
         raise PollNotOpen("This poll is not open for votes.")
-    vote = _validated_vote(poll, choices=choices, rating=rating, text=text)
-    vote.attendee_id = attendee.id
-    vote.nonce = nonce
-    vote.cast_at = at or utcnow()
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(vote)
-    except IntegrityError:
-        existing = await repository.find_vote(uow, poll=poll, attendee=attendee)
-        if existing is None:
-            raise
+    answer = _validated_answer(poll, choices=choices, rating=rating, text=text)
+    values = {"poll_id": poll.id, "attendee_id": attendee_id, "nonce": nonce, "cast_at": at}
+    vote_id = repository.insert_vote_if_absent(work, values={**values, **answer})
+    if vote_id is None:  # a concurrent transaction voted first for this attendee
+        existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)
+        assert existing is not None
         return _replay_or_conflict(existing, nonce)
-    await _publish(
-        uow, session_id=poll.session_id, message={"type": "poll.voted", "poll": poll.public_id}
-    )
-    return vote
+    work.publish(_channel(poll.session_public_id), {"type": "poll.voted", "poll": poll.public_id})
+    return vote_id
+
+
+def _replay_or_conflict(existing: tuple[int, str | None], nonce: str | None) -> int:
+    """The existing vote's id when ``nonce`` made it; else AlreadyVoted."""
+    vote_id, vote_nonce = existing
+    if nonce is not None and vote_nonce == nonce:
+        return vote_id
+    raise AlreadyVoted("You have already voted in this poll.")
 
 
 def vote_answer(poll: Poll, vote: Vote) -> Answer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from podium.models import Poll, Question
 
@@ -34,3 +34,21 @@ class SessionLiveData:
 
     polls: tuple[PollResults, ...]
     questions: tuple[Question, ...]
+
+
+class PollFacts(NamedTuple):
+    """What a vote needs of its poll: read in the vote's own transaction, or taken from a poll
+    loaded in it (:meth:`of`). A poll's type and choices never change once it is made."""
+
+    id: int
+    public_id: str
+    session_public_id: str
+    type: str
+    choices: list[str]
+    state: str
+
+    @classmethod
+    def of(cls, poll: Poll, *, session_public_id: str) -> PollFacts:
+        return cls(
+            poll.id, poll.public_id, session_public_id, poll.type, list(poll.choices), poll.state
+        )

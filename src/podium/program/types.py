@@ -6,15 +6,38 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from podium.enums import DeliveryFormat
 from podium.kit.changes import KEEP, Change
+from podium.models import EventSession
 
 
 def text_key(text: str) -> str:
     """How names of presenters, rooms, fields of study and codewords are compared: trimmed and
     casefolded (" Jane DOE " matches "jane doe"). The ``*_key`` columns hold it."""
     return text.strip().casefold()
+
+
+class SessionFacts(NamedTuple):
+    """What a write job needs of a session: read in the job's own transaction, or taken from a
+    session loaded in it (:meth:`of`)."""
+
+    id: int
+    public_id: str
+    event_id: int
+    checkin_code: str | None
+    delivery_format: str | None
+
+    @classmethod
+    def of(cls, session: EventSession) -> SessionFacts:
+        return cls(
+            session.id,
+            session.public_id,
+            session.event_id,
+            session.checkin_code,
+            session.delivery_format,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,210 @@
+"""Group commit: small write jobs that arrive together share one transaction and one commit.
+
+A burst of check-ins or votes is thousands of tiny transactions, each paying a commit (an
+fsync on SQLite with ``synchronous=FULL``, a WAL flush on PostgreSQL) and, worse, holding the
+database's single write lock (SQLite) across every turn of the event loop between its
+statements. :class:`GroupCommit` runs them the other way round: a job is a plain synchronous
+function of a :class:`Work` (a SQLAlchemy Core connection inside an open transaction); jobs
+queue while a batch is being written, and the next batch runs all that queued, one after the
+other, in one transaction, and commits once. Each caller gets its job's result only after that
+commit, so nothing is acknowledged before it is durable.
+
+- Each job runs in a savepoint of its own: a job that raises has its writes rolled back and its
+  caller gets the exception; the other jobs of the batch are not affected.
+- If the commit itself fails, every caller of the batch gets the error; nothing was written.
+- Messages a job publishes (:meth:`Work.publish`) are sent after the commit, each distinct
+  ``(channel, message)`` once per batch: a hundred votes in one batch make one ``poll.voted``.
+- SQLite: one batch at a time, run on a thread of its own with a synchronous connection, so
+  that a batch's statements follow each other without waiting for the event loop. The batch
+  takes the write turn first — the process's single pooled write connection of the
+  :class:`~podium.kit.db.Database` — so batches and ordinary write units of work take turns
+  instead of meeting in SQLite's busy handler.
+- PostgreSQL: up to ``parallel`` batches at once, each on a pooled connection.
+
+A job must not await anything and must not hold a write unit of work's transaction open while
+its caller waits for :meth:`GroupCommit.run`: on SQLite that unit of work holds the write turn
+the batch needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import orjson
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from podium.kit.pubsub import Broker, Message
+
+if TYPE_CHECKING:
+    from podium.kit.db import Database
+
+T = TypeVar("T")
+Job = Callable[["Work"], T]
+
+DEFAULT_MAX_BATCH = 256
+_SAVEPOINT = "podium_job"
+
+log = logging.getLogger(__name__)
+
+
+class Work:
+    """What a job writes with: ``connection`` (SQLAlchemy Core, inside an open transaction) and
+    :meth:`publish` for messages that must wait for the commit."""
+
+    __slots__ = ("_publish", "connection")
+
+    def __init__(self, connection: Connection, publish: Callable[[str, Message], None]) -> None:
+        self.connection = connection
+        self._publish = publish
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        name: str = self.connection.dialect.name
+        return name
+
+    def publish(self, channel: str, message: Message) -> None:
+        """Broadcast ``message`` on ``channel`` once the transaction has committed."""
+        self._publish(channel, message)
+
+
+@dataclass
+class _Entry(Generic[T]):
+    job: Job[T]
+    future: asyncio.Future[T]
+
+
+@dataclass
+class _Outcome:
+    result: Any = None
+    error: BaseException | None = None
+    messages: list[tuple[str, Message]] = field(default_factory=list)
+
+    def note(self, channel: str, message: Message) -> None:
+        self.messages.append((channel, message))
+
+
+def run_jobs(connection: Connection, jobs: Iterable[Job[Any]]) -> list[_Outcome]:
+    """Run ``jobs`` in order in one transaction on ``connection``, each in a savepoint, and
+    commit; one outcome per job. Raises (having rolled everything back) if the transaction
+    cannot begin or commit."""
+    outcomes: list[_Outcome] = []
+    with connection.begin():
+        for job in jobs:
+            outcome = _Outcome()
+            work = Work(connection, outcome.note)
+            connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+            try:
+                outcome.result = job(work)
+            except Exception as error:
+                connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                outcome.error = error
+                outcome.messages.clear()
+            connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+            outcomes.append(outcome)
+    return outcomes
+
+
+class GroupCommit:
+    """Runs write jobs in shared transactions (see the module's docstring)."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        sync_engine: Engine | None = None,
+        parallel: int = 1,
+        max_batch: int = DEFAULT_MAX_BATCH,
+    ) -> None:
+        """``sync_engine``: SQLite's synchronous engine for the batch thread (None on
+        PostgreSQL, whose batches run on the database's own async engine)."""
+        self._database = database
+        self._sync_engine = sync_engine
+        self._parallel = 1 if sync_engine is not None else max(1, parallel)
+        self._max_batch = max_batch
+        self._pending: list[_Entry[Any]] = []
+        self._batches: set[asyncio.Task[None]] = set()
+        self._thread: ThreadPoolExecutor | None = None
+        self.batches_committed = 0
+
+    async def run(self, job: Job[T]) -> T:
+        """Run ``job`` in the next batch; its result once the batch has committed, or the
+        exception it raised (its writes rolled back), or the commit's error."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Entry(job, future))
+        if len(self._batches) < self._parallel:
+            task = asyncio.create_task(self._drain())
+            self._batches.add(task)
+            task.add_done_callback(self._batches.discard)
+        return await future
+
+    async def close(self) -> None:
+        """Wait for the batches under way; release the batch thread and the sync engine."""
+        while self._batches:
+            await asyncio.gather(*self._batches, return_exceptions=True)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()
+
+    async def _drain(self) -> None:
+        """Write batches until nothing is waiting: what queued during one is the next."""
+        while self._pending:
+            entries = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            try:
+                outcomes = await self._write([entry.job for entry in entries])
+            except BaseException as error:
+                for entry in entries:
+                    if not entry.future.done():
+                        entry.future.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            self.batches_committed += 1
+            await self._publish(outcomes)
+            for entry, outcome in zip(entries, outcomes, strict=True):
+                if entry.future.done():  # its caller went away; the job is written all the same
+                    continue
+                if outcome.error is not None:
+                    entry.future.set_exception(outcome.error)
+                else:
+                    entry.future.set_result(outcome.result)
+
+    async def _write(self, jobs: list[Job[Any]]) -> list[_Outcome]:
+        if self._sync_engine is None:
+            async with self._database.write_engine.connect() as connection:
+                return await connection.run_sync(run_jobs, jobs)
+        # the write turn: the process's one pooled write connection, held (unused) while the
+        # batch thread writes with a connection of its own
+        async with self._database.write_engine.connect():
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="podium-group-commit")
+            return await asyncio.get_running_loop().run_in_executor(
+                self._thread, self._write_on_thread, jobs
+            )
+
+    def _write_on_thread(self, jobs: list[Job[Any]]) -> list[_Outcome]:
+        assert self._sync_engine is not None
+        with self._sync_engine.connect() as connection:
+            return run_jobs(connection, jobs)
+
+    async def _publish(self, outcomes: list[_Outcome]) -> None:
+        broker: Broker | None = self._database.broker
+        if broker is None:
+            return
+        sent: set[tuple[str, bytes]] = set()
+        for outcome in outcomes:
+            for channel, message in outcome.messages:
+                key = (channel, orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+                if key in sent:
+                    continue
+                sent.add(key)
+                await broker.publish(channel, message)
