@@ -59,6 +59,18 @@ async def test_jobs_that_arrive_together_commit_in_one_batch_and_answer_after_it
     assert await _uris(db) == uris
 
 
+async def test_a_job_queued_as_the_last_batch_ends_gets_a_batch_of_its_own(
+    db: Database, broker: RecordingBroker
+) -> None:
+    # each caller queues its next job the moment its answer arrives: while the batch that
+    # answered it is still finishing
+    async with asyncio.timeout(10):
+        for n in range(3):
+            assert await db.group_commit.run(_add_event(f"talk-{n}")) == f"talk-{n}"
+
+    assert await _uris(db) == ["talk-0", "talk-1", "talk-2"]
+
+
 async def test_a_failing_job_loses_its_own_writes_and_no_one_elses(
     db: Database, broker: RecordingBroker
 ) -> None:

@@ -130,6 +130,9 @@ class GroupCommit:
         self._max_batch = max_batch
         self._pending: list[_Entry[Any]] = []
         self._batches: set[asyncio.Task[None]] = set()
+        # drainers under way; counted down in the same step as their last look at _pending,
+        # so that a job queued after that look always finds room for a new drainer
+        self._draining = 0
         self._thread: ThreadPoolExecutor | None = None
         self.batches_committed = 0
 
@@ -138,7 +141,8 @@ class GroupCommit:
         exception it raised (its writes rolled back), or the commit's error."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending.append(_Entry(job, future))
-        if len(self._batches) < self._parallel:
+        if self._draining < self._parallel:
+            self._draining += 1
             task = asyncio.create_task(self._drain())
             self._batches.add(task)
             task.add_done_callback(self._batches.discard)
@@ -156,6 +160,12 @@ class GroupCommit:
 
     async def _drain(self) -> None:
         """Write batches until nothing is waiting: what queued during one is the next."""
+        try:
+            await self._drain_pending()
+        finally:
+            self._draining -= 1
+
+    async def _drain_pending(self) -> None:
         while self._pending:
             entries = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]
