@@ -53,8 +53,8 @@ async def perform_checkin(
             code=code,
             source=source,
             delivery_format=delivery_format,
-            nonce=clean_nonce(nonce),
-            at=instant(at),
+            nonce=nonce,
+            at=at,
         )
     )
     record = await uow.session.get(Checkin, checkin_id, populate_existing=True)
@@ -69,12 +69,12 @@ def record_checkin(
     attendee_id: int,
     code: str | None,
     source: AttendanceSource,
-    delivery_format: DeliveryFormat | None,
-    nonce: str | None,
-    at: datetime,
+    delivery_format: DeliveryFormat | None = None,
+    nonce: str | None = None,
+    at: datetime | None = None,
 ) -> int:
     """Check the attendee in to ``session``; the id of their record. A group-commit job
-    (:mod:`podium.kit.writer`); ``nonce`` already cleaned (``clean_nonce``).
+    (:mod:`podium.kit.writer`), also run inside a unit of work by :func:`perform_checkin`.
 
     Creates the record (or turns a preloaded one into a real check-in: ``preloaded`` becomes
     False), marks it checked in and appends a ``checkin`` history entry. ``checkin_time`` and
@@ -93,6 +93,8 @@ def record_checkin(
     INSERT. Otherwise the record's row is locked and re-read, then updated. Publishes
     ``attendance.changed`` on the session's channel (not for a replay).
     """
+    nonce = clean_nonce(nonce)
+    at = instant(at)
     chosen_format = delivery_format or _attendee_format(session.delivery_format)
     for _attempt in range(_ATTEMPTS):
         if _code_matches(session.checkin_code, code):

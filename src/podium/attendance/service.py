@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
 from podium.attendance._checks import field_of_study_named
-from podium.attendance.checkin import perform_checkin, perform_checkout
+from podium.attendance.checkin import perform_checkin, perform_checkout, record_checkin
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
 from podium.attendance.roster import (
@@ -35,6 +35,7 @@ __all__ = [
     "perform_checkin",
     "perform_checkout",
     "preload_attendees",
+    "record_checkin",
     "remove_checkins",
     "set_admin_note",
     "set_attendee_note",

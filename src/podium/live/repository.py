@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
-from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
+from podium.live.types import PollFacts, VisitedPoll
+from podium.models import Attendee, Event, EventSession, Poll, Question, QuestionUpvote, Vote
 
 
 async def find_poll(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Poll | None:
@@ -49,6 +50,58 @@ _INSERT_VOTE_IF_ABSENT = {
     .on_conflict_do_nothing(index_elements=[Vote.poll_id, Vote.attendee_id])
     .returning(Vote.id),
 }
+
+
+_VISITED_POLL = (
+    select(
+        Poll.id,
+        Poll.public_id,
+        EventSession.public_id,
+        Poll.type,
+        Poll.choices,
+        Poll.state,
+        Event.app_password,
+    )
+    .join(EventSession, EventSession.id == Poll.session_id)
+    .join(Event, Event.id == EventSession.event_id)
+    .join(Attendee, Attendee.event_id == Event.id)
+    .where(
+        Event.id == bindparam("event_id"),
+        Event.uri == bindparam("event_uri"),
+        EventSession.public_id == bindparam("session_public_id"),
+        Poll.public_id == bindparam("poll_public_id"),
+        Attendee.id == bindparam("attendee_id"),
+    )
+)
+
+
+def visited_poll(
+    work: Work,
+    *,
+    event_id: int,
+    event_uri: str,
+    session_public_id: str,
+    poll_public_id: str,
+    attendee_id: int,
+) -> VisitedPoll | None:
+    """The poll at the page address ``/e/<event_uri>/s/<session_public_id>/polls/<poll>`` of
+    the event ``event_id``, for its attendee ``attendee_id``; None unless the event, session,
+    poll and attendee are all there. One statement, for a group-commit job."""
+    row = work.connection.execute(
+        _VISITED_POLL,
+        {
+            "event_id": event_id,
+            "event_uri": event_uri,
+            "session_public_id": session_public_id,
+            "poll_public_id": poll_public_id,
+            "attendee_id": attendee_id,
+        },
+    ).one_or_none()
+    if row is None:
+        return None
+    poll_id, public_id, session_public_id, poll_type, choices, state, app_password = row
+    facts = PollFacts(poll_id, public_id, session_public_id, poll_type, list(choices), state)
+    return VisitedPoll(facts, app_password)
 
 
 def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str | None] | None:

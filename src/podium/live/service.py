@@ -50,7 +50,14 @@ from podium.live.errors import (
     QuestionNotFound,
     QuestionStateConflict,
 )
-from podium.live.types import Answer, PollAnswer, PollFacts, PollResults, SessionLiveData
+from podium.live.types import (
+    Answer,
+    PollAnswer,
+    PollFacts,
+    PollResults,
+    SessionLiveData,
+    VisitedPoll,
+)
 from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
 
 MAX_POLL_NAME_LENGTH = 1000
@@ -188,6 +195,27 @@ async def create_poll(
     await uow.session.flush()
     uow.publish(_channel(session.public_id), {"type": "poll.created", "poll": poll.public_id})
     return poll
+
+
+def visited_poll(
+    work: Work,
+    *,
+    event_id: int,
+    event_uri: str,
+    session_public_id: str,
+    poll_public_id: str,
+    attendee_id: int,
+) -> VisitedPoll | None:
+    """The poll at a page's address for one of the event's attendees, read in a group-commit
+    job (see :func:`podium.live.repository.visited_poll`)."""
+    return repository.visited_poll(
+        work,
+        event_id=event_id,
+        event_uri=event_uri,
+        session_public_id=session_public_id,
+        poll_public_id=poll_public_id,
+        attendee_id=attendee_id,
+    )
 
 
 async def get_poll(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Poll:
@@ -373,7 +401,7 @@ async def cast_vote(
             rating=rating,
             text=text,
             nonce=nonce,
-            at=at or utcnow(),
+            at=at,
         )
     )
     vote = await uow.session.get(Vote, vote_id, populate_existing=True)
@@ -390,10 +418,11 @@ def record_vote(
     rating: int | None = None,
     text: str | None = None,
     nonce: str | None = None,
-    at: datetime,
+    at: datetime | None = None,
 ) -> int:
     """Record the attendee's vote in an open poll; the vote's id. A group-commit job
-    (:mod:`podium.kit.writer`). Publishes ``poll.voted``.
+    (:mod:`podium.kit.writer`), also run inside a unit of work by :func:`cast_vote`.
+    Publishes ``poll.voted``.
 
     Give the field the poll's type takes: ``choices`` (exactly one index for multiple choice,
     one or more distinct indexes for multiple answer), ``rating`` (1..scale) or ``text``
@@ -412,7 +441,12 @@ def record_vote(
     if poll.state != PollState.OPEN:
         raise PollNotOpen("This poll is not open for votes.")
     answer = _validated_answer(poll, choices=choices, rating=rating, text=text)
-    values = {"poll_id": poll.id, "attendee_id": attendee_id, "nonce": nonce, "cast_at": at}
+    values = {
+        "poll_id": poll.id,
+        "attendee_id": attendee_id,
+        "nonce": nonce,
+        "cast_at": at or utcnow(),
+    }
     vote_id = repository.insert_vote_if_absent(work, values={**values, **answer})
     if vote_id is None:  # a concurrent transaction voted first for this attendee
         existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)

@@ -52,3 +52,11 @@ class PollFacts(NamedTuple):
         return cls(
             poll.id, poll.public_id, session_public_id, poll.type, list(poll.choices), poll.state
         )
+
+
+class VisitedPoll(NamedTuple):
+    """A poll found at a page's address for one of its event's attendees, with the event's app
+    password (None when it has none)."""
+
+    poll: PollFacts
+    app_password: str | None

@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Row, String, cast, exists, func, or_, select
+from sqlalchemy import Row, String, bindparam, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.models import (
+    Attendee,
     Event,
     EventSession,
     FieldOfStudy,
@@ -20,6 +22,7 @@ from podium.models import (
     SessionPresenter,
 )
 from podium.program import _stamp  # noqa: F401  (registers the flush hook)
+from podium.program.types import SessionFacts, VisitedSession
 
 
 def _details(*, with_codewords: bool = False) -> list[LoaderOption]:
@@ -53,6 +56,48 @@ async def find_session(uow: UnitOfWork, *, event: Event, public_id: str) -> Even
         select(EventSession).where(
             EventSession.event_id == event.id, EventSession.public_id == public_id
         )
+    )
+
+
+_VISITED_SESSION = (
+    select(
+        EventSession.id,
+        EventSession.public_id,
+        EventSession.checkin_code,
+        EventSession.delivery_format,
+        Event.app_password,
+    )
+    .join(Event, Event.id == EventSession.event_id)
+    .join(Attendee, Attendee.event_id == Event.id)
+    .where(
+        Event.id == bindparam("event_id"),
+        Event.uri == bindparam("event_uri"),
+        EventSession.public_id == bindparam("session_public_id"),
+        Attendee.id == bindparam("attendee_id"),
+    )
+)
+
+
+def visited_session(
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str, attendee_id: int
+) -> VisitedSession | None:
+    """The session at the page address ``/e/<event_uri>/s/<session_public_id>`` of the event
+    ``event_id``, for its attendee ``attendee_id``; None unless the event, the session and the
+    attendee are all there. One statement, for a group-commit job."""
+    row = work.connection.execute(
+        _VISITED_SESSION,
+        {
+            "event_id": event_id,
+            "event_uri": event_uri,
+            "session_public_id": session_public_id,
+            "attendee_id": attendee_id,
+        },
+    ).one_or_none()
+    if row is None:
+        return None
+    session_id, public_id, checkin_code, delivery_format, app_password = row
+    return VisitedSession(
+        SessionFacts(session_id, public_id, checkin_code, delivery_format), app_password
     )
 
 

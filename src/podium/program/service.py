@@ -16,6 +16,7 @@ from podium.kit.changes import KEEP, Change
 from podium.kit.choices import parse_choice
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
+from podium.kit.writer import Work
 from podium.models import (
     Codeword,
     Event,
@@ -32,6 +33,7 @@ from podium.program.types import (
     PresenterRef,
     SessionChanges,
     SessionDraft,
+    VisitedSession,
     text_key,
 )
 
@@ -63,6 +65,20 @@ async def get_session(uow: UnitOfWork, *, event: Event, public_id: str) -> Event
     if session is None:
         raise SessionNotFound(f'There is no session with the id "{public_id}" in this app.')
     return session
+
+
+def visited_session(
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str, attendee_id: int
+) -> VisitedSession | None:
+    """The session at a page's address for one of the event's attendees, read in a
+    group-commit job (see :func:`podium.program.repository.visited_session`)."""
+    return repository.visited_session(
+        work,
+        event_id=event_id,
+        event_uri=event_uri,
+        session_public_id=session_public_id,
+        attendee_id=attendee_id,
+    )
 
 
 async def load_session(

@@ -19,6 +19,7 @@ from podium.web.api.dialects.conferences_io.router import create_conferences_io_
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
 from podium.web.pages.app import create_pages_app
+from podium.web.pages.attendee.express import ExpressLane
 from podium.web.pages.urls import PAGES_PREFIX
 from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.include_router(health.router)
+    # inside the body limit and the metrics: the common check-ins and votes, before routing
+    app.add_middleware(ExpressLane, runtime=runtime)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.metrics:
         metrics = Metrics(hub)

@@ -36,6 +36,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from podium.web.realtime.hub import Hub
 
 UNMATCHED = "unmatched"
+# an answer made before the routers (the express lane) names its route template here
+ROUTE_TEMPLATE_KEY = "podium.route_template"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 
@@ -115,6 +117,9 @@ def route_template(scope: Scope, *, root_path: str = "") -> str:
     """The path template of the route that answered the request in ``scope`` (routing has
     recorded it there), under the mounts it went through; :data:`UNMATCHED` when none did.
     ``root_path`` is the request's root path before routing."""
+    answered_early: str | None = scope.get(ROUTE_TEMPLATE_KEY)
+    if answered_early is not None:
+        return answered_early
     # each mount a request passes through adds its path to the root path
     mounts: str = scope.get("root_path", "")[len(root_path) :]
     route = scope.get("route")

@@ -56,14 +56,19 @@ async def verify_csrf(request: Request) -> None:
         form = await request.form()
         field = form.get(FIELD)
         token = field if isinstance(field, str) else None
-    if not token or state["new"]:
+    if state["new"] or not token_matches(state["secret"], state["value"], token):
         raise CsrfFailed
+
+
+def token_matches(secret_key: str, cookie_value: str, token: str | None) -> bool:
+    """Whether ``token`` (from a form or header) is the browser's cookie value, signed."""
+    if not token:
+        return False
     try:
-        value = _signer(state["secret"]).unsign(token).decode()
+        value = _signer(secret_key).unsign(token).decode()
     except BadSignature:
-        raise CsrfFailed from None
-    if not secrets.compare_digest(value, state["value"]):
-        raise CsrfFailed
+        return False
+    return secrets.compare_digest(value, cookie_value)
 
 
 class CsrfCookie:
@@ -78,7 +83,7 @@ class CsrfCookie:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        value = _cookie(scope)
+        value = browser_cookie(scope)
         new = value is None
         if value is None:
             value = secrets.token_urlsafe(32)
@@ -99,7 +104,8 @@ class CsrfCookie:
         await self.app(scope, receive, send_with_cookie)
 
 
-def _cookie(scope: Scope) -> str | None:
+def browser_cookie(scope: Scope) -> str | None:
+    """The browser's ``podium_csrf`` cookie, if it sent one."""
     for name, raw in scope.get("headers") or ():
         if name != b"cookie":
             continue

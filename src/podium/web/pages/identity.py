@@ -43,7 +43,8 @@ def _serializer(request: HTTPConnection, purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(_runtime(request).secret_key, salt=f"podium.{purpose}")
 
 
-def _read(request: HTTPConnection, cookie: str, event: Event) -> dict[str, Any] | None:
+def _read(request: HTTPConnection, cookie: str, event_id: int | None) -> dict[str, Any] | None:
+    """The cookie's data when it is ours and for the event ``event_id`` (None: any event)."""
     raw = request.cookies.get(cookie)
     if not raw:
         return None
@@ -51,7 +52,9 @@ def _read(request: HTTPConnection, cookie: str, event: Event) -> dict[str, Any] 
         data = _serializer(request, cookie).loads(raw)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("e") != event.id:
+    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
+        return None
+    if event_id is not None and data["e"] != event_id:
         return None
     return data
 
@@ -84,9 +87,17 @@ def passwords_match(given: str, expected: str) -> bool:
 
 def attendee_id(request: HTTPConnection, event: Event) -> int | None:
     """The id of the attendee this browser joined ``event`` as, if any."""
-    data = _read(request, ATTENDEE_COOKIE, event)
+    data = _read(request, ATTENDEE_COOKIE, event.id)
     value = data.get("a") if data else None
     return value if isinstance(value, int) else None
+
+
+def joined(request: HTTPConnection) -> tuple[int, int] | None:
+    """(event id, attendee id) of the attendee this browser joined as, for the event whose
+    pages sent the cookie; the caller checks that the event is the one of the address."""
+    data = _read(request, ATTENDEE_COOKIE, None)
+    value = data.get("a") if data else None
+    return (data["e"], value) if data and isinstance(value, int) else None
 
 
 def remember_attendee(request: Request, response: Response, event: Event, attendee_id: int) -> None:
@@ -102,10 +113,16 @@ def forget_attendee(response: Response, event: Event) -> None:
 
 def has_app_access(request: HTTPConnection, event: Event) -> bool:
     """True when the event has no app password, or this browser gave the current one."""
-    if not event.app_password:
+    return gave_app_password(request, event.id, event.app_password)
+
+
+def gave_app_password(request: HTTPConnection, event_id: int, app_password: str | None) -> bool:
+    """:func:`has_app_access` for the event ``event_id`` whose app password is
+    ``app_password`` (None or blank: it has none)."""
+    if not app_password:
         return True
-    data = _read(request, PASS_COOKIE, event)
-    return bool(data) and data.get("f") == fingerprint(request, event.app_password)  # type: ignore[union-attr]
+    data = _read(request, PASS_COOKIE, event_id)
+    return bool(data) and data.get("f") == fingerprint(request, app_password)  # type: ignore[union-attr]
 
 
 def grant_app_access(request: Request, response: Response, event: Event) -> None:
@@ -143,7 +160,7 @@ class ModeratorAccess:
 
 
 def moderator_access(request: HTTPConnection, event: Event) -> ModeratorAccess:
-    data = _read(request, MODERATOR_COOKIE, event)
+    data = _read(request, MODERATOR_COOKIE, event.id)
     grants = data.get("g") if data else None
     if not isinstance(grants, dict):
         return ModeratorAccess()

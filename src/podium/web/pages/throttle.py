@@ -16,6 +16,7 @@ import hashlib
 
 from fastapi import Request
 
+from podium.config import Settings
 from podium.web.deps import client_ip
 from podium.web.pages.csrf import browser_id
 from podium.web.runtime import Runtime
@@ -35,11 +36,16 @@ class TooManyAttempts(Exception):
         return f"Too many wrong attempts. Wait {wait}, then try again."
 
 
-def _keys(request: Request, kind: str, attendee_id: int | None) -> list[tuple[str, int]]:
+def _keys(
+    settings: Settings,
+    kind: str,
+    *,
+    address: str | None,
+    browser: str | None,
+    attendee_id: int | None,
+) -> list[tuple[str, int]]:
     """The keys a ``kind`` attempt counts under, each with its limit."""
-    settings = _runtime(request).settings
-    keys = [(f"{kind}:ip:{client_ip(request) or 'unknown'}", settings.attempt_limit_per_address)]
-    browser = browser_id(request)
+    keys = [(f"{kind}:ip:{address or 'unknown'}", settings.attempt_limit_per_address)]
     if browser is not None:  # hashed: the cookie itself stays in the browser
         digest = hashlib.sha256(browser.encode()).hexdigest()[:24]
         keys.append((f"{kind}:browser:{digest}", settings.attempt_limit))
@@ -55,15 +61,41 @@ def _runtime(request: Request) -> Runtime:
 
 async def ensure_allowed(request: Request, kind: str, *, attendee_id: int | None = None) -> None:
     """Raise TooManyAttempts when this attendee or address is waiting out a ``kind`` limit."""
-    limiter = _runtime(request).limiter
-    for key, limit in _keys(request, kind, attendee_id):
-        wait = await limiter.retry_after(key, limit=limit)
+    await ensure_allowed_for(
+        _runtime(request),
+        kind,
+        address=client_ip(request),
+        browser=browser_id(request),
+        attendee_id=attendee_id,
+    )
+
+
+async def ensure_allowed_for(
+    runtime: Runtime,
+    kind: str,
+    *,
+    address: str | None,
+    browser: str | None,
+    attendee_id: int | None,
+) -> None:
+    """:func:`ensure_allowed` for a caller without a request: the client's ``address``, the
+    browser's CSRF cookie value (None on its first visit) and the attendee."""
+    keys = _keys(runtime.settings, kind, address=address, browser=browser, attendee_id=attendee_id)
+    for key, limit in keys:
+        wait = await runtime.limiter.retry_after(key, limit=limit)
         if wait is not None:
             raise TooManyAttempts(wait)
 
 
 async def record_failure(request: Request, kind: str, *, attendee_id: int | None = None) -> None:
     """Count one wrong ``kind`` attempt (the caller still reports this attempt's own error)."""
-    limiter = _runtime(request).limiter
-    for key, limit in _keys(request, kind, attendee_id):
-        await limiter.record_failure(key, limit=limit)
+    runtime = _runtime(request)
+    keys = _keys(
+        runtime.settings,
+        kind,
+        address=client_ip(request),
+        browser=browser_id(request),
+        attendee_id=attendee_id,
+    )
+    for key, limit in keys:
+        await runtime.limiter.record_failure(key, limit=limit)

@@ -24,9 +24,15 @@ def text_field(form: FormData, name: str) -> str | None:
 def delivery_format(session: EventSession, form: FormData) -> DeliveryFormat | None:
     """How the attendee attends (``delivery_format``): asked only when the session is hybrid;
     otherwise the check-in takes the session's own format."""
-    if session.delivery_format != DeliveryFormat.HYBRID:
+    return chosen_delivery_format(session.delivery_format, text_field(form, "delivery_format"))
+
+
+def chosen_delivery_format(session_format: str | None, given: str | None) -> DeliveryFormat | None:
+    """:func:`delivery_format` for a session whose format is ``session_format``, from the
+    field's value ``given``."""
+    if session_format != DeliveryFormat.HYBRID:
         return None
-    given = (text_field(form, "delivery_format") or "").strip()
+    given = (given or "").strip()
     if not given:
         raise InvalidInput(_CHOOSE_FORMAT, field="delivery_format")
     chosen = parse_choice(DeliveryFormat, given, field="delivery_format", noun="a way to attend")

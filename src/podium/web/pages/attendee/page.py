@@ -71,6 +71,12 @@ DONE = {
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def done_url(event_uri: str, session_id: str, name: str, done: str) -> str:
+    """Where a plain POST of section ``name`` that succeeded goes: the page, saying ``done``."""
+    anchor = _ANCHORS.get(name, name)
+    return f"{urls.session_url(event_uri, session_id)}?done={done}#{anchor}"
+
+
 @dataclass(frozen=True)
 class Visit:
     """An attendee on a session's page: what every section and form of it works with."""
@@ -159,9 +165,8 @@ class Visit:
     ) -> Response:
         """A form of section ``name`` succeeded: back to the page, or the section (htmx)."""
         if not is_htmx(self.request):
-            anchor = _ANCHORS.get(name, name)
-            url = f"{urls.session_url(self.event.uri, self.session.public_id)}?done={done}"
-            return RedirectResponse(f"{url}#{anchor}", status_code=303)
+            url = done_url(self.event.uri, self.session.public_id, name, done)
+            return RedirectResponse(url, status_code=303)
         return await self.fragment(name, message=Message(DONE[done][1]), headers=headers)
 
     async def refused(

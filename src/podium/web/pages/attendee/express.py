@@ -1,0 +1,278 @@
+"""The express lane: a check-in or a vote sent as a plain form, answered before the framework.
+
+When a keynote's audience checks in, or a poll opens in a ballroom, these two forms arrive by
+the thousand within seconds. Through the whole application each one would cross every
+middleware, the routing of every page, dependency solving, and half a dozen queries inside a
+write transaction that holds SQLite's single write lock across every turn of the event loop.
+Here each is one group-commit job (:mod:`podium.kit.writer`): its lookups and writes run back to
+back with those of the forms that arrived with it, in one transaction with one commit, and the
+answer goes out once that commit is done.
+
+The lane takes only the common case, and answers it exactly as the full route would (303 back
+to the page, ``?done=checked-in`` or ``?done=voted``):
+
+- ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``;
+- a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``), not sent by htmx
+  (htmx wants the section back, which the full route renders);
+- carrying this browser's CSRF token, from a browser that joined the event as one of its
+  attendees and gave the event's current app password, if it has one;
+- and a job that succeeds.
+
+Everything else goes on to the application with the body the lane already read, and the full
+route answers it the full way: the join page, a message in its section, the 4xx page, counting
+a wrong check-in code. A job that fails has written nothing, so the full route starts from the
+same state. The lane changes how fast a form is answered, never what the answer is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from urllib.parse import parse_qsl
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from podium.attendance.service import record_checkin
+from podium.enums import AttendanceSource
+from podium.kit.errors import PodiumError
+from podium.kit.writer import Work
+from podium.live.service import record_vote, visited_poll
+from podium.program.service import visited_session
+from podium.web.metrics import ROUTE_TEMPLATE_KEY
+from podium.web.pages import csrf, identity, throttle
+from podium.web.pages.attendee.forms import chosen_delivery_format
+from podium.web.pages.attendee.page import done_url
+from podium.web.pages.urls import PAGES_PREFIX
+from podium.web.runtime import Runtime
+
+MAX_FORM_BYTES = 8 * 1024
+_SESSION = PAGES_PREFIX + r"/(?P<event_uri>[^/]+)/s/(?P<session_id>[^/]+)"
+CHECKIN_PATH = re.compile(_SESSION + "/checkin")
+VOTE_PATH = re.compile(_SESSION + r"/polls/(?P<poll_id>[^/]+)/vote")
+CHECKIN_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/checkin"
+VOTE_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/polls/{poll_id}/vote"
+_FORM_TYPE = b"application/x-www-form-urlencoded"
+_ANSWER_FIELDS = ("choice", "choices", "rating", "text")
+
+Fields = dict[str, list[str]]
+
+log = logging.getLogger(__name__)
+
+
+class _PassOn(Exception):
+    """The job met a case the lane leaves to the full route (no such place, no access)."""
+
+
+class ExpressLane:
+    """ASGI middleware: answers the common check-in and vote forms (see the module's
+    docstring); passes everything else on to ``app``."""
+
+    def __init__(self, app: ASGIApp, *, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.max_form_bytes = min(MAX_FORM_BYTES, runtime.settings.max_body_bytes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            path: str = scope["path"]
+            found = CHECKIN_PATH.fullmatch(path) if path.endswith("/checkin") else None
+            if found is None and path.endswith("/vote"):
+                found = VOTE_PATH.fullmatch(path)
+            if found is not None:
+                await self._express(scope, receive, send, found)
+                return
+        await self.app(scope, receive, send)
+
+    async def _express(
+        self, scope: Scope, receive: Receive, send: Send, found: re.Match[str]
+    ) -> None:
+        read: list[Message] = []
+        fields = await self._form(scope, receive, read)
+        location = await self._answer(scope, found, fields) if fields is not None else None
+        if location is None:
+            await self.app(scope, _replaying(read, receive), send)
+            return
+        scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [(b"location", location.encode()), (b"content-length", b"0")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _form(self, scope: Scope, receive: Receive, read: list[Message]) -> Fields | None:
+        """The form's fields, when the request is one the lane takes; what it read of the body
+        is kept in ``read`` either way."""
+        declared: int | None = None
+        for name, value in scope["headers"]:
+            if name == b"content-type" and not value.startswith(_FORM_TYPE):
+                return None
+            if name == b"hx-request":
+                return None
+            if name == b"content-length":
+                declared = int(value) if value.isdigit() else None
+                if declared is None or declared > self.max_form_bytes:
+                    return None
+        size = 0
+        while True:
+            message = await receive()
+            read.append(message)
+            if message["type"] != "http.request":
+                return None
+            size += len(message.get("body", b""))
+            if size > self.max_form_bytes:
+                return None
+            if not message.get("more_body", False):
+                break
+        try:
+            body = b"".join(part.get("body", b"") for part in read).decode()
+        except UnicodeDecodeError:
+            return None
+        fields: Fields = {}
+        for name, value in parse_qsl(body, keep_blank_values=True):
+            fields.setdefault(name, []).append(value)
+        return fields
+
+    async def _answer(self, scope: Scope, found: re.Match[str], fields: Fields) -> str | None:
+        """Where the answer sends the browser, once the job has committed; None to pass on."""
+        browser = csrf.browser_cookie(scope)
+        secret_key = self.runtime.secret_key
+        if browser is None or not csrf.token_matches(
+            secret_key, browser, _last(fields, csrf.FIELD)
+        ):
+            return None
+        connection = HTTPConnection(scope)
+        joined = identity.joined(connection)
+        if joined is None:
+            return None
+        event_id, attendee_id = joined
+        event_uri, session_id = found["event_uri"], found["session_id"]
+
+        def admitted(app_password: str | None) -> bool:
+            return identity.gave_app_password(connection, event_id, app_password)
+
+        poll_id = found.groupdict().get("poll_id")
+        if poll_id is not None:
+            answer = _vote_answer(fields)
+            if answer is None:
+                return None
+            choices, rating, text = answer
+            nonce = _last(fields, "nonce")
+
+            def vote(work: Work) -> int:
+                visited = visited_poll(
+                    work,
+                    event_id=event_id,
+                    event_uri=event_uri,
+                    session_public_id=session_id,
+                    poll_public_id=poll_id,
+                    attendee_id=attendee_id,
+                )
+                if visited is None or not admitted(visited.app_password):
+                    raise _PassOn
+                return record_vote(
+                    work,
+                    poll=visited.poll,
+                    attendee_id=attendee_id,
+                    choices=choices,
+                    rating=rating,
+                    text=text,
+                    nonce=nonce,
+                )
+
+            done = await self._run(vote)
+            return done_url(event_uri, session_id, "polls", "voted") if done else None
+
+        code = _last(fields, "code")
+        if code and code.strip():  # a guess at the session's code: limited like the full route
+            client = scope.get("client")
+            try:
+                await throttle.ensure_allowed_for(
+                    self.runtime,
+                    "checkin-code",
+                    address=client[0] if client else None,
+                    browser=browser,
+                    attendee_id=attendee_id,
+                )
+            except throttle.TooManyAttempts:
+                return None
+        given_format, nonce = _last(fields, "delivery_format"), _last(fields, "nonce")
+
+        def checkin(work: Work) -> int:
+            visited = visited_session(
+                work,
+                event_id=event_id,
+                event_uri=event_uri,
+                session_public_id=session_id,
+                attendee_id=attendee_id,
+            )
+            if visited is None or not admitted(visited.app_password):
+                raise _PassOn
+            session = visited.session
+            return record_checkin(
+                work,
+                session=session,
+                attendee_id=attendee_id,
+                code=code,
+                source=AttendanceSource.WEB,
+                delivery_format=chosen_delivery_format(session.delivery_format, given_format),
+                nonce=nonce,
+            )
+
+        done = await self._run(checkin)
+        return done_url(event_uri, session_id, "attendance", "checked-in") if done else None
+
+    async def _run(self, job: Callable[[Work], int]) -> bool:
+        """Whether ``job`` committed; False when it failed (it wrote nothing)."""
+        try:
+            await self.runtime.database.group_commit.run(job)
+        except (PodiumError, _PassOn):
+            return False
+        except Exception:  # the full route will meet it too, and answer for it
+            log.warning("the express lane passed a form on after an error", exc_info=True)
+            return False
+        return True
+
+
+def _last(fields: Fields, name: str) -> str | None:
+    """The field's value (its last, as the full route's form reading takes)."""
+    values = fields.get(name)
+    return values[-1] if values else None
+
+
+def _vote_answer(fields: Fields) -> tuple[list[int] | None, int | None, str | None] | None:
+    """(choices, rating, text) from the one answer field the form has (which one the poll's
+    type takes is checked by the vote itself); None when it is not that simple."""
+    given = [name for name in _ANSWER_FIELDS if name in fields]
+    if len(given) != 1:
+        return None
+    name = given[0]
+    values = fields[name]
+    try:
+        if name == "choices":
+            return [int(value.strip()) for value in values], None, None
+        if len(values) != 1:
+            return None
+        if name == "choice":
+            return [int(values[0].strip())], None, None
+        if name == "rating":
+            return None, int(values[0].strip()), None
+    except ValueError:
+        return None
+    return None, None, values[0]
+
+
+def _replaying(read: list[Message], receive: Receive) -> Receive:
+    """``receive`` that first gives back the messages the lane already read."""
+    pending = list(read)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
