@@ -72,6 +72,23 @@ async def test_attendance_version_moves_when_the_write_commits_and_only_for_its_
     assert await _version(db, second) == before[1]
 
 
+async def test_attendance_version_moves_when_a_savepoint_that_moved_it_was_rolled_back(
+    db: Database,
+) -> None:
+    """A transaction moves a session's version once (PostgreSQL remembers which sessions it
+    moved); a rollback to a savepoint forgets the move along with the rows."""
+    first, _second, attendee, other = await _two_sessions_and_two_people(db)
+    before = await _version(db, first)
+
+    async with db.unit_of_work() as u:
+        savepoint = await u.session.begin_nested()
+        await _check_in(u, first, attendee)
+        await savepoint.rollback()
+        await _check_in(u, first, other)
+
+    assert await _version(db, first) != before
+
+
 async def test_attendance_version_of_each_session_of_a_renamed_attendee_moves(
     db: Database,
 ) -> None:
@@ -114,44 +131,43 @@ async def test_attendance_version_deleted_by_hand_is_none(db: Database) -> None:
     assert await _version(db, first) is None
 
 
-async def test_concurrent_check_ins_into_one_session_do_not_wait_for_each_others_commit(
+async def test_transactions_moving_two_sessions_in_opposite_orders_neither_wait_nor_deadlock(
     db: Database,
 ) -> None:
-    """PostgreSQL keeps the lock of an updated row until the commit: with one version row per
-    session, a check-in would wait for every other check-in into the session to commit. Each
-    transaction writes the slot its id picks instead (SQLite: one writer at a time anyway)."""
-    session, _other_session, first_attendee, second_attendee = await _two_sessions_and_two_people(
-        db
-    )
-    before = await _version(db, session)
+    """PostgreSQL keeps an updated row's lock until the commit: with one version row per
+    session, check-ins into one session would commit one after another, and these two
+    transactions would deadlock. SQLite's writers take turns (BEGIN IMMEDIATE) instead."""
+    one, other, first_attendee, second_attendee = await _two_sessions_and_two_people(db)
+    before = await _version(db, one), await _version(db, other)
     first = db.unit_of_work()
-    await _check_in(first, session, first_attendee)
-    taken = None if db.is_sqlite else await _slot(first)
-
-    async def second_check_in() -> None:
-        while True:  # a transaction whose id picks the slot the first holds starts again
-            async with db.unit_of_work() as second:
-                if taken is not None and await _slot(second) == taken:
-                    await second.rollback()
-                    continue
-                await _check_in(second, session, second_attendee)
-                return
-
-    second = asyncio.create_task(second_check_in())
+    second = db.unit_of_work()
     try:
+        await _check_in(first, one, first_attendee)
         if db.is_sqlite:
+
+            async def second_writer() -> None:
+                await _check_in(second, other, second_attendee)
+                await _check_in(second, one, second_attendee)
+                await second.commit()
+
+            waiting = asyncio.create_task(second_writer())
             await asyncio.sleep(0.3)
-            assert not second.done()  # BEGIN IMMEDIATE: writers take turns
+            assert not waiting.done()
+            await _check_in(first, other, first_attendee)
+            await first.commit()
+            await asyncio.wait_for(waiting, timeout=20)
         else:
-            await asyncio.wait_for(asyncio.shield(second), timeout=10)
+            # each step would wait for the other transaction's commit if it waited at all
+            await asyncio.wait_for(_check_in(second, other, second_attendee), timeout=10)
+            await asyncio.wait_for(_check_in(first, other, first_attendee), timeout=10)
+            await asyncio.wait_for(_check_in(second, one, second_attendee), timeout=10)
+            await second.commit()
+            await first.commit()
     finally:
-        await first.commit()
-        await first.close()
-        await asyncio.wait_for(second, timeout=20)
+        for unit in (first, second):
+            await unit.rollback()
+            await unit.close()
 
-    assert await _version(db, session) != before
-
-
-async def _slot(uow: UnitOfWork) -> int:
-    slot = await uow.session.scalar(text("SELECT pg_current_xact_id()::text::bigint % 16"))
-    return int(slot)
+    after = await _version(db, one), await _version(db, other)
+    assert after[0] != before[0]
+    assert after[1] != before[1]

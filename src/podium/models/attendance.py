@@ -132,10 +132,10 @@ class AttendanceVersion(Base):
     code path writes (the ORM, Core, plain SQL). Every session has a row from its creation;
     the rows go with their session.
 
-    On PostgreSQL a session's version is spread over up to 16 ``slot`` rows (the writing
-    transaction's id modulo 16), so that concurrent check-ins into one session do not queue for
-    one row lock until they commit; the version is then all the session's rows together. On
-    SQLite, which writes one transaction at a time, there is only slot 0.
+    On PostgreSQL a transaction never waits for another to move a version: it rewrites a row
+    of the session (``slot``) that no other open transaction holds, or adds one, so a session
+    has about as many rows as it ever had transactions writing to it at once, and its version
+    is all of them together. On SQLite, which writes one transaction at a time, only slot 0.
 
     SQLite drops a table's triggers when a migration rebuilds the table (``batch_alter_table``):
     a migration that rebuilds one of those tables must create its triggers again (the

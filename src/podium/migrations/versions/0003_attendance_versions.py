@@ -18,9 +18,11 @@ on one row, and ``sessions.updated_at`` (the schedule's stamp) does not move wit
 
 PostgreSQL holds an updated row's lock until the transaction ends, so one row per session
 would make concurrent check-ins into one session commit one after another (measured: 16
-connections, 4,000 → 800 committed check-ins/s). There a session has up to ``SLOTS`` rows and a
-transaction writes the one its transaction id picks (consecutive transactions, different
-rows); the version is all of them together. SQLite writes one transaction at a time: slot 0.
+connections, 4,000 -> 800 committed check-ins/s) and could deadlock transactions that move two
+sessions in opposite orders (the group commit's batches). There a transaction never waits for
+a version row: it rewrites a row of the session that no other open transaction holds, or adds
+one (``attendance_version_bump``); the version is all the session's rows together. SQLite
+writes one transaction at a time: one row, slot 0.
 
 SQLite drops a table's triggers when ``batch_alter_table`` rebuilds the table: a later migration
 that rebuilds one of these tables must create its triggers again (``create_triggers``).
@@ -35,8 +37,6 @@ revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-SLOTS = 16
 
 # The sessions a changed row belongs to, as one column ``session_id``; ``{row}`` is NEW or OLD.
 # Sessions are joined in so that the rows a session's deletion cascades to find nothing: the
@@ -85,27 +85,55 @@ SOURCES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...] | None]] = {
     ),
 }
 
-_SLOT = {"sqlite": "0", "postgresql": f"pg_current_xact_id()::text::bigint % {SLOTS}"}
-_RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
-# PostgreSQL writes a new version of a row on each update, and a transaction that rewrites
-# one row thousands of times (a bulk import) makes each rewrite slower than the last (measured:
-# 150 µs instead of 10 µs per record over 20,000 records): a row this transaction wrote
-# already (xmin) is left as it is. SQLite updates in place.
-_ONCE = {
-    "sqlite": "",
-    "postgresql": " WHERE attendance_versions.xmin <> pg_current_xact_id()::xid",
-}
+_SQLITE_UPSERT = (
+    # WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT … SELECT
+    "INSERT INTO attendance_versions (session_id, slot, version)"
+    " SELECT session_id, 0, random() FROM ({sessions}) AS changed WHERE true"
+    " ON CONFLICT (session_id, slot) DO UPDATE SET version = excluded.version"
+)
+_POSTGRESQL_RANDOM = "floor(random() * 9.2e18)::bigint"
+_RANDOM = {"sqlite": "random()", "postgresql": _POSTGRESQL_RANDOM}
 
-
-def _upsert(dialect: str, sessions: str) -> str:
-    # WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT … SELECT. In session
-    # order, so that transactions that move several sessions lock their rows in one order.
-    return (
-        "INSERT INTO attendance_versions (session_id, slot, version)"
-        f" SELECT session_id, {_SLOT[dialect]}, {_RANDOM[dialect]} FROM ({sessions}) AS changed"
-        " WHERE true ORDER BY session_id"
-        " ON CONFLICT (session_id, slot) DO UPDATE SET version = excluded.version" + _ONCE[dialect]
-    )
+# PostgreSQL: give session ``changed`` a new version in this transaction, never waiting for
+# another transaction. A row of the session that no other open transaction holds is rewritten
+# (SKIP LOCKED; the rows this transaction holds are never skipped); when every row is held, a
+# row is added, so a session has about as many rows as it ever had transactions writing it at
+# once. Waiting would make concurrent check-ins into one session commit one after another,
+# and transactions that move two sessions in opposite orders deadlock. A session moved once
+# is not moved again in the same transaction (the list of those moved is a transaction-local
+# setting, which a rollback to a savepoint undoes with the rows): PostgreSQL writes a new
+# version of a row on each update, and one row rewritten thousands of times in one transaction
+# (a bulk import) makes each rewrite slower than the last (150 µs a record instead of 10).
+_POSTGRESQL_BUMP = f"""
+CREATE FUNCTION attendance_version_bump(changed integer) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    moved text := coalesce(current_setting('podium.attendance_versions_moved', true), '');
+    picked smallint;
+BEGIN
+    IF strpos(moved, ',' || changed || ',') > 0 THEN
+        RETURN;
+    END IF;
+    SELECT slot INTO picked FROM attendance_versions WHERE session_id = changed
+        ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        UPDATE attendance_versions SET version = {_POSTGRESQL_RANDOM}
+            WHERE session_id = changed AND slot = picked;
+    ELSE
+        -- transactions open together have nearby ids: different slots
+        picked := pg_current_xact_id()::text::bigint % 32768;
+        LOOP
+            INSERT INTO attendance_versions (session_id, slot, version)
+                VALUES (changed, picked, {_POSTGRESQL_RANDOM}) ON CONFLICT DO NOTHING;
+            EXIT WHEN FOUND;
+            picked := (picked + 1) % 32768;
+        END LOOP;
+    END IF;
+    PERFORM set_config(
+        'podium.attendance_versions_moved', coalesce(nullif(moved, ''), ',') || changed || ',', true
+    );
+END
+$$
+"""
 
 
 def _sqlite_triggers(
@@ -123,7 +151,7 @@ def _sqlite_triggers(
         statements.append(
             f"CREATE TRIGGER attendance_version_{table}_{operation.lower()}"
             f" AFTER {operation} ON {table} FOR EACH ROW {when}"
-            f"BEGIN {_upsert('sqlite', rows[operation])}; END"
+            f"BEGIN {_SQLITE_UPSERT.format(sessions=rows[operation])}; END"
         )
     return statements
 
@@ -135,8 +163,9 @@ def _postgresql_triggers(
     both = f"{sessions.format(row='OLD')} UNION {sessions.format(row='NEW')}"
     function = f"attendance_version_{table}"
     statements = [
-        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN {_upsert('postgresql', both)}; RETURN NULL; END $$"
+        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        f" PERFORM attendance_version_bump(changed.session_id) FROM ({both}) AS changed"
+        " ORDER BY changed.session_id; RETURN NULL; END $$"
     ]
     filtered = ("UPDATE",) if shown is not None else ()
     unfiltered = [operation for operation in operations if operation not in filtered]
@@ -192,6 +221,8 @@ def upgrade() -> None:
         "INSERT INTO attendance_versions (session_id, slot, version)"
         f" SELECT id, 0, {_RANDOM[dialect]} FROM sessions"
     )
+    if dialect == "postgresql":
+        op.execute(_POSTGRESQL_BUMP)
     for table in SOURCES:
         create_triggers(dialect, table)
 
@@ -200,4 +231,6 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for table in SOURCES:
         _drop_triggers(dialect, table)
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS attendance_version_bump(integer)")
     op.drop_table("attendance_versions")
