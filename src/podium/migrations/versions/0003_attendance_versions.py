@@ -8,21 +8,21 @@ Create Date: 2026-12-01
 The list of a session (GET /api/v2/sessions/{id}/attendance) is cached per process and served
 while the session's rows of ``attendance_versions`` stay the same. Triggers move them, not
 application code, so that every writer does: the ORM, SQLAlchemy Core (the group commit's
-batched check-ins pass no ORM hook), plain SQL in a shell. Each trigger upserts the row of each
-session the changed row belongs to with a new random 63-bit number: random, not a counter, so
-that a session id that SQLite reuses after a delete, or a database emptied and filled again
-under a running process, cannot bring back a version that named another state.
+batched check-ins pass no ORM hook), plain SQL in a shell. Each trigger writes a new random
+63-bit number for each session the changed row belongs to: random, not a counter, so that a
+session id that SQLite reuses after a delete, or a database emptied and filled again under a
+running process, cannot bring back a version that named another state.
 
 A table of its own, not a column of ``sessions``: session edits and check-ins do not take turns
 on one row, and ``sessions.updated_at`` (the schedule's stamp) does not move with check-ins.
 
 PostgreSQL holds an updated row's lock until the transaction ends, so one row per session
-would make concurrent check-ins into one session commit one after another (measured: 16
-connections, 4,000 -> 800 committed check-ins/s) and could deadlock transactions that move two
-sessions in opposite orders (the group commit's batches). There a transaction never waits for
-a version row: it rewrites a row of the session that no other open transaction holds, or adds
-one (``attendance_version_bump``); the version is all the session's rows together. SQLite
-writes one transaction at a time: one row, slot 0.
+would make concurrent check-ins into one session commit one after another (measured, 16
+connections: 700-820 instead of 2,100-3,700 committed check-ins/s) and could deadlock
+transactions that move two sessions in opposite orders (the group commit's batches). There a
+transaction never waits for a version row: it rewrites a row of the session that no other open
+transaction holds, or adds one (``attendance_version_bump``); the version is all the session's
+rows together. SQLite writes one transaction at a time: one row, slot 0.
 
 SQLite drops a table's triggers when ``batch_alter_table`` rebuilds the table: a later migration
 that rebuilds one of these tables must create its triggers again (``create_triggers``).
