@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.models import (
+    AttendanceVersion,
     Attendee,
     Checkin,
     CheckinHistoryEntry,
@@ -355,3 +356,15 @@ async def delete_session_checkins(uow: UnitOfWork, *, session_id: int) -> int:
 
 def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
+
+
+async def attendance_versions(uow: UnitOfWork, *, session_id: int) -> list[tuple[int, int]]:
+    """(slot, version) of each row of the session's attendance version, by slot (see
+    ``models.AttendanceVersion``). One query."""
+    connection = await uow.session.connection()
+    rows = await connection.execute(
+        select(AttendanceVersion.slot, AttendanceVersion.version)
+        .where(AttendanceVersion.session_id == session_id)
+        .order_by(AttendanceVersion.slot)
+    )
+    return [(slot, version) for slot, version in rows]

@@ -61,6 +61,16 @@ async def list_attendance(uow: UnitOfWork, *, session: EventSession) -> list[Att
     return _records(attendance)
 
 
+async def attendance_version(uow: UnitOfWork, *, session: EventSession) -> str | None:
+    """Names the present state of what :func:`list_attendance` returns for ``session``: any
+    committed write that changes it gives it a new name, whoever writes (database triggers move
+    it; see ``models.AttendanceVersion``). Read it before the list, so that a list built in the
+    same request is never older than the name. None when the session has no version (only if
+    its rows were deleted by hand): nothing may then be cached. One query."""
+    versions = await repository.attendance_versions(uow, session_id=session.id)
+    return ",".join(f"{slot}:{version}" for slot, version in versions) or None
+
+
 async def preload_attendees(
     uow: UnitOfWork, *, session: EventSession, attendees: Sequence[PreloadAttendee]
 ) -> int:

@@ -16,6 +16,7 @@ from podium.attendance.checkin import perform_checkin, perform_checkout, record_
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
 from podium.attendance.roster import (
+    attendance_version,
     clear_attendance,
     list_attendance,
     preload_attendees,
@@ -29,6 +30,7 @@ from podium.models import Attendee, Checkin, CreditAdjustment, EventSession
 
 __all__ = [
     "adjust_credits",
+    "attendance_version",
     "clear_attendance",
     "get_checkin",
     "list_attendance",

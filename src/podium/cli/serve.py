@@ -33,7 +33,7 @@ def serve(
         )
     settings = run_migrations()
     uvicorn.run(
-        "podium.web.app:create_app",
+        "podium.web.served:create_served_app",
         factory=True,
         host=host,
         port=port,

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from podium.models.attendance import (
+    AttendanceVersion,
     Checkin,
     CheckinHistoryEntry,
     CodewordSubmission,
@@ -16,6 +17,7 @@ from podium.models.program import Codeword, EventSession, FieldOfStudy, Room, Se
 
 __all__ = [
     "ApiKey",
+    "AttendanceVersion",
     "Attendee",
     "Base",
     "Checkin",

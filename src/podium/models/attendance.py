@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.kit.clock import utcnow
@@ -112,3 +120,32 @@ class CreditAdjustment(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     adjusted_by: Mapped[str | None] = mapped_column(String(255))
     adjusted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AttendanceVersion(Base):
+    """Names the present state of one session's attendance list, for caches of it.
+
+    Database triggers (migration 0003) write a new random 63-bit ``version`` in the transaction
+    of every write that changes what the list shows: a record, its history, codeword
+    submissions or credit adjustments; the session's fields of study or their codewords; a
+    shown column of an attendee with a record. Written by the database, it moves whichever
+    code path writes (the ORM, Core, plain SQL). Every session has a row from its creation;
+    the rows go with their session.
+
+    On PostgreSQL a transaction never waits for another to move a version: it rewrites a row
+    of the session (``slot``) that no other open transaction holds, or adds one, so a session
+    has about as many rows as it ever had transactions writing to it at once, and its version
+    is all of them together. On SQLite, which writes one transaction at a time, only slot 0.
+
+    SQLite drops a table's triggers when a migration rebuilds the table (``batch_alter_table``):
+    a migration that rebuilds one of those tables must create its triggers again (the
+    invalidation tests of the attendance list fail otherwise).
+    """
+
+    __tablename__ = "attendance_versions"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)

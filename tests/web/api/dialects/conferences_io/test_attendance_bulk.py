@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from podium.attendance.service import (
     adjust_credits,
@@ -138,6 +139,21 @@ async def test_get_attendance_of_many_records_matches_the_recorded_answer(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.json() == json.loads(GOLDEN.read_text())["list"]
+
+
+async def test_get_attendance_of_many_records_kept_is_the_same_answer(
+    db: Database, api: Api, count_queries: Any
+) -> None:
+    public_id = await _many_records(db, api)
+    with count_queries() as built:
+        first = await api.get(f"/sessions/{public_id}/attendance")
+
+    with count_queries() as kept:
+        again = await api.get(f"/sessions/{public_id}/attendance")
+
+    assert kept.count < built.count
+    assert again.content == first.content
+    assert again.json() == json.loads(GOLDEN.read_text())["list"]
 
 
 async def test_remove_preview_of_many_records_matches_the_recorded_answer(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, StrictInt
 
 from podium.attendance.service import (
+    attendance_version,
     clear_attendance,
     list_attendance,
     preload_attendees,
@@ -18,8 +19,9 @@ from podium.attendance.types import AttendanceRecord, FieldOfStudyAttendance, Pr
 from podium.program.service import get_session
 from podium.web.api.dialects.conferences_io import formats
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
-from podium.web.api.dialects.conferences_io.envelope import ok, ok_list
-from podium.web.deps import TransactionalRoute
+from podium.web.api.dialects.conferences_io.caching import BodyCache, etag_matches, strong_etag
+from podium.web.api.dialects.conferences_io.envelope import ok, ok_list_body
+from podium.web.deps import TransactionalRoute, get_runtime
 
 router = APIRouter(route_class=TransactionalRoute)
 
@@ -154,11 +156,34 @@ class RecordEncoder:
         }
 
 
+# A 5,000-record list is about 3 MB; a process keeps the lists of its busiest sessions.
+_lists = BodyCache(max_entries=64, max_bytes=64 * 2**20)
+
+
 @router.get("/sessions/{session_id}/attendance")
-async def get_attendance(session_id: str, event: CurrentEvent, uow: Uow) -> Response:
+async def get_attendance(
+    request: Request, session_id: str, event: CurrentEvent, uow: Uow
+) -> Response:
+    """The session's records. The encoded list is kept in this process and answered again,
+    for the price of one small query, while the session's attendance version (moved by the
+    database with every change to what the list shows) and the event's time zone stay the
+    same; its strong ETag lets a client revalidate (If-None-Match → 304, no body)."""
     session = await get_session(uow, event=event, public_id=session_id)
+    version = await attendance_version(uow, session=session)
     zone = formats.event_zone(event)
-    return ok_list(await list_attendance(uow, session=session), RecordEncoder(zone))
+
+    async def build() -> bytes:
+        records = await list_attendance(uow, session=session)
+        return await ok_list_body(records, RecordEncoder(zone))
+
+    if version is None:
+        return Response(await build(), media_type="application/json")
+    key = (get_runtime(request).database.url, session.id, event.timezone, version)
+    headers = {"ETag": strong_etag(key), "Cache-Control": "private, no-cache"}
+    if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    body = await _lists.get_or_build(key, build)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.delete("/sessions/{session_id}/attendance")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +20,7 @@ from podium.program.schedule import ScheduledSession, as_scheduled
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionChanges, SessionDraft
 from podium.web.api.dialects.conferences_io import formats
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
+from podium.web.api.dialects.conferences_io.caching import BodyCache, etag_matches, strong_etag
 from podium.web.api.dialects.conferences_io.envelope import ok
 from podium.web.api.dialects.conferences_io.inputs import change, date_field, text, time_field
 from podium.web.deps import TransactionalRoute, get_runtime
@@ -253,39 +252,7 @@ def scheduled_out(session: ScheduledSession, *, event: Event, base_url: str) -> 
     }
 
 
-class ScheduleCache:
-    """Encoded schedule bodies by (database, event, event URI, base URL, schedule version); the
-    least recently used goes first. A version names one state of the schedule, so an entry is
-    never stale: an edit makes a new key and the old entry ages out."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._bodies: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> bytes | None:
-        body = self._bodies.get(key)
-        if body is not None:
-            self._bodies.move_to_end(key)
-        return body
-
-    def put(self, key: tuple[object, ...], body: bytes) -> None:
-        self._bodies[key] = body
-        self._bodies.move_to_end(key)
-        while len(self._bodies) > self._size:
-            self._bodies.popitem(last=False)
-
-
-_schedule_bodies = ScheduleCache(size=16)
-
-
-def _etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110's weak comparison, which If-None-Match uses: ``*``, or any listed tag."""
-    if if_none_match is None:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    tags = (tag.strip() for tag in if_none_match.split(","))
-    return any(tag.removeprefix("W/") == etag for tag in tags)
+_schedule_bodies = BodyCache(max_entries=16, max_bytes=64 * 2**20)
 
 
 # --- endpoints -----------------------------------------------------------------------------
@@ -295,14 +262,14 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
 async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Response:
     """The whole schedule, revalidated with a strong ETag: a client that sends the ETag it
     holds gets a 304 for the price of one small query, and a body built once is kept for the
-    next client that asks (see ScheduleCache)."""
+    next client that asks (see BodyCache)."""
     runtime = get_runtime(request)
     base_url = runtime.settings.base_url
     version = await schedule.schedule_version(uow, event=event)
     key = (runtime.database.url, event.id, event.uri, base_url, version)
-    etag = '"' + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest() + '"'
+    etag = strong_etag(key)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if _etag_matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     body = _schedule_bodies.get(key)
     if body is None:
