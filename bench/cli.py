@@ -110,6 +110,12 @@ def _flags(sub: argparse.ArgumentParser, name: str) -> None:
             default=5000,
             help="check-ins of the listed session (issue: 5,000)",
         )
+        sub.add_argument(
+            "--cold",
+            type=int,
+            default=15,
+            help="GETs one at a time, each right after a change to the list",
+        )
     if name in ("schedule-feed", "all"):
         sub.add_argument("--sessions", type=int, default=1000, help="sessions (issue: 1,000)")
         sub.add_argument("--presenters", type=int, default=1500, help="presenters (issue: 1,500)")
@@ -133,6 +139,7 @@ def _for(name: str, args: argparse.Namespace) -> argparse.Namespace:
     values.setdefault("watchers", 500)
     values.setdefault("settle", 5.0)
     values.setdefault("attendees", 5000)
+    values.setdefault("cold", 15)
     values.setdefault("sessions", 1000)
     values.setdefault("presenters", 1500)
     values.setdefault("clients", 5000)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from itsdangerous import Signer, URLSafeSerializer
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from bench.servers import SECRET_KEY
 from podium.enums import PollType
@@ -216,6 +216,16 @@ async def count_votes(db: Database, *, poll_public_id: str) -> int:
             .where(Poll.public_id == poll_public_id)
         )
         return int(found.scalar_one())
+
+
+async def touch_a_checkin(db: Database, *, session_id: int, note: str) -> None:
+    """Change the admin note of the session's first record (plain SQL: what an integration's
+    write or an administrator's edit does to the list)."""
+    async with db.unit_of_work() as uow:
+        first = select(func.min(Checkin.id)).where(Checkin.session_id == session_id)
+        await uow.session.execute(
+            update(Checkin).where(Checkin.id == first.scalar_subquery()).values(admin_note=note)
+        )
 
 
 async def count_checked_in(db: Database, *, session_id: int) -> int:

@@ -313,7 +313,9 @@ def _vote_rows(
 
 
 async def attendance_list(args: Namespace, logs: Path) -> Outcome:
-    """GET the attendance list of a session with ``--attendees`` check-ins."""
+    """GET the attendance list of a session with ``--attendees`` check-ins: repeated GETs
+    (the list unchanged, as an integration polling it sees it), then cold GETs, each right
+    after a change to the list, against the baseline's GETs one at a time."""
 
     async def build(db: Database) -> data.EventData:
         ev = await data.make_event(db)
@@ -333,7 +335,50 @@ async def attendance_list(args: Namespace, logs: Path) -> Outcome:
             theirs = request_bytes("GET", f"/attendance/{ev.session_id}", host=_host(base))
             sizes = await _sizes([(podium, mine), (base, theirs)])
             rounds = await _alternate_reads(args, (base, theirs), (podium, mine))
-    return _read_rows(f"attendance-list ({args.attendees})", ">= 0.5", 0.5, rounds, sizes)
+            cold = await _cold_reads(url, ev, (base, theirs), (podium, mine), args.cold)
+    name = f"attendance-list ({args.attendees})"
+    rows, details = _read_rows(name, ">= 0.5", 0.5, rounds, sizes)
+    rows[1].variant = "podium, list unchanged"
+    base_ms, mine_ms = median(cold[0]), median(cold[1])
+    ratio = base_ms / mine_ms if mine_ms else 0.0
+    rows.append(
+        Row(name, "podium, first GET after a change", ratio, None, mine_ms,
+            max(cold[1]), ">= 0.5 (baseline GET ms / this)", ratio >= 0.5,
+            {"baseline_ms": round(base_ms, 2)})
+    )  # fmt: skip
+    details["cold_ms"] = {"baseline": cold[0], "podium": cold[1]}
+    return rows, details
+
+
+async def _cold_reads(
+    url: str,
+    ev: data.EventData,
+    baseline: tuple[Server, bytes],
+    podium: tuple[Server, bytes],
+    count: int,
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``count`` GETs of each server, one at a time; before each of Podium's,
+    one record of the list is changed (its admin note, by plain SQL), so that it is built
+    again."""
+    db = data.open_database(url)
+    timings: tuple[list[float], list[float]] = ([], [])
+    try:
+        for n in range(count):
+            for (server, raw), times in ((baseline, timings[0]), (podium, timings[1])):
+                if server is podium[0]:
+                    await data.touch_a_checkin(db, session_id=ev.session_id, note=f"cold {n}")
+                connection = Connection(*server.target)
+                try:
+                    started = time.perf_counter()
+                    status, _headers, body = await connection.send(raw)
+                    times.append(round((time.perf_counter() - started) * 1000, 2))
+                finally:
+                    await connection.close()
+                if status != 200:
+                    raise RuntimeError(f"{server.name} answered {status}: {body[:300]!r}")
+    finally:
+        await db.dispose()
+    return timings
 
 
 async def _sizes(pairs: list[tuple[Server, bytes]]) -> list[int]:

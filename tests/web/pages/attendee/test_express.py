@@ -1,0 +1,196 @@
+"""The express lane: plain check-in and vote forms are written through the group commit, the
+rest goes the full way; either way the answer is the full route's. (What each answer says is
+tested with the forms themselves, in test_attendance.py and test_polls.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from podium.enums import PollType
+from podium.kit.db import Database
+from podium.models import Checkin, Event, EventSession, Vote
+from tests.web.pages.attendee.conftest import (
+    ALEX,
+    joined,
+    new_event,
+    new_poll,
+    new_session,
+    page_url,
+)
+from tests.web.pages.attendee.html import parse
+from tests.web.pages.conftest import Browser, BrowserFactory
+
+
+async def _count(db: Database, model: type[Checkin] | type[Vote]) -> int:
+    async with db.unit_of_work(write=False) as u:
+        return int(await u.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _ready(browser: Browser, event: Event, session: EventSession) -> str:
+    """Load the session's page (its CSRF token); the check-in form's nonce."""
+    await browser.get(page_url(event, session))
+    return browser.nonces()[0]
+
+
+async def test_a_plain_check_in_form_is_written_by_the_group_commit(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    nonce = await _ready(browser, event, session)
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(f"{page_url(event, session)}/checkin", {"nonce": nonce})
+
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"{page_url(event, session)}?done=checked-in#attendance",
+    )
+    assert db.group_commit.batches_committed == batches + 1
+    assert await _count(db, Checkin) == 1
+
+
+async def test_an_htmx_check_in_goes_the_full_way(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    nonce = await _ready(browser, event, session)
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(
+        f"{page_url(event, session)}/checkin", {"nonce": nonce}, htmx=True
+    )
+
+    assert response.status_code == 200
+    assert db.group_commit.batches_committed == batches
+    assert await _count(db, Checkin) == 1
+
+
+async def test_check_ins_sent_together_share_batches_and_each_is_answered_after_its_commit(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    people = [
+        await joined(new_browser, event, {**ALEX, "email": f"alex{n}@example.com"})
+        for n in range(12)
+    ]
+    nonces = [await _ready(browser, event, session) for browser in people]
+    batches = db.group_commit.batches_committed
+
+    responses = await asyncio.gather(
+        *(
+            browser.post(f"{page_url(event, session)}/checkin", {"nonce": nonce})
+            for browser, nonce in zip(people, nonces, strict=True)
+        )
+    )
+
+    assert [response.status_code for response in responses] == [303] * 12
+    assert 1 <= db.group_commit.batches_committed - batches < 12
+    assert await _count(db, Checkin) == 12
+
+
+async def test_a_check_in_with_a_stale_app_password_is_sent_to_give_it_and_writes_nothing(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db, app_password="opensesame")
+    session = await new_session(db, event)
+    browser = await new_browser()
+    await browser.get(f"/e/{event.uri}")
+    await browser.post(f"/e/{event.uri}/password", {"password": "opensesame"})
+    await browser.post(f"/e/{event.uri}/join", dict(ALEX))
+    nonce = await _ready(browser, event, session)
+    async with db.unit_of_work() as u:
+        changed = await u.session.get(Event, event.id)
+        assert changed is not None
+        changed.app_password = "newsecret"
+
+    response = await browser.post(f"{page_url(event, session)}/checkin", {"nonce": nonce})
+
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"/e/{event.uri}?next={page_url(event, session)}/checkin",
+    )
+    assert await _count(db, Checkin) == 0
+
+
+async def test_a_check_in_to_a_session_of_another_event_is_not_found(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    other = await new_event(db, uri="other")
+    theirs = await new_session(db, other)
+    browser = await joined(new_browser, event)
+    await _ready(browser, event, await new_session(db, event))
+
+    # the other event's session under this event's address, with this event's cookies
+    response = await browser.post(
+        f"/e/{event.uri}/s/{theirs.public_id}/checkin", {"nonce": "n-1"}
+    )
+
+    assert response.status_code == 404
+    assert await _count(db, Checkin) == 0
+
+
+async def test_a_check_in_form_larger_than_the_lane_takes_goes_the_full_way(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    nonce = await _ready(browser, event, session)
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(
+        f"{page_url(event, session)}/checkin", {"nonce": nonce, "padding": "x" * 9000}
+    )
+
+    assert response.status_code == 303
+    assert db.group_commit.batches_committed == batches
+    assert await _count(db, Checkin) == 1
+
+
+async def test_a_plain_vote_is_written_by_the_group_commit(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    poll = await new_poll(db, session, "Coffee?", PollType.MULTIPLE_CHOICE, ["Yes", "No"])
+    browser = await joined(new_browser, event)
+    await browser.get(page_url(event, session))
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(
+        f"{page_url(event, session)}/polls/{poll.public_id}/vote", {"choice": "1", "nonce": "v1"}
+    )
+
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"{page_url(event, session)}?done=voted#polls",
+    )
+    assert db.group_commit.batches_committed == batches + 1
+    async with db.unit_of_work(write=False) as u:
+        assert list(await u.session.scalars(select(Vote.choices))) == [[1]]
+
+
+async def test_a_vote_the_poll_refuses_goes_the_full_way_and_writes_nothing(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    poll = await new_poll(db, session, "Coffee?", PollType.MULTIPLE_CHOICE, ["Yes", "No"])
+    browser = await joined(new_browser, event)
+    await browser.get(page_url(event, session))
+
+    response = await browser.post(
+        f"{page_url(event, session)}/polls/{poll.public_id}/vote", {"choice": "7", "nonce": "v1"}
+    )
+
+    assert response.status_code == 400
+    assert parse(response.text).by_id("polls").alerts() == ["There is no choice 7 in this poll."]
+    assert await _count(db, Vote) == 0
