@@ -146,22 +146,17 @@ def _new_record(
     delivery_format: DeliveryFormat | None,
     when: datetime,
 ) -> dict[str, Any]:
-    """Every column of a new record, checked in (all given: the statement is cached once)."""
+    """The columns of a new record, checked in, that are not NULL (or may not be): always the
+    same keys, so that the statement is compiled once."""
     return {
         "session_id": session_id,
         "attendee_id": attendee_id,
         "preloaded": False,
         "checked_in": True,
         "checkin_time": when,
-        "checkout_time": None,
         "checkin_time_actual": when,
-        "checkout_time_actual": None,
         "delivery_format": str(delivery_format) if delivery_format is not None else None,
-        "admin_note": None,
-        "attendee_note": None,
         "checkin_source": str(source),
-        "checkout_source": None,
-        "evaluation_completed_at": None,
         "created_at": utcnow(),
     }
 

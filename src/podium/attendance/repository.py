@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Row, Select, bindparam, delete, func, insert, select
+from sqlalchemy import CursorResult, Row, Select, Table, bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -41,27 +41,34 @@ async def lock_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) ->
 
 # --- for group-commit jobs (synchronous, on the job's connection) --------------------------
 
-# built once: executed with parameters, their compiled form is cached (no per-call coercion)
+# Built once on the tables (plain Core, not the ORM's statements, whose execution goes through
+# the ORM's bulk machinery): executed with parameters, their compiled form is cached.
+_CHECKINS = cast(Table, Checkin.__table__)
+_HISTORY = cast(Table, CheckinHistoryEntry.__table__)
 _INSERT_CHECKIN_IF_ABSENT = {
-    "postgresql": postgresql_insert(Checkin)
-    .on_conflict_do_nothing(index_elements=[Checkin.session_id, Checkin.attendee_id])
-    .returning(Checkin.id),
-    "sqlite": sqlite_insert(Checkin)
-    .on_conflict_do_nothing(index_elements=[Checkin.session_id, Checkin.attendee_id])
-    .returning(Checkin.id),
+    "postgresql": postgresql_insert(_CHECKINS)
+    .on_conflict_do_nothing(index_elements=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id])
+    .returning(_CHECKINS.c.id),
+    "sqlite": sqlite_insert(_CHECKINS)
+    .on_conflict_do_nothing(index_elements=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id])
+    .returning(_CHECKINS.c.id),
 }
-_INSERT_HISTORY_ENTRY = insert(CheckinHistoryEntry)
+_INSERT_HISTORY_ENTRY = insert(_HISTORY)
 _LOCK_CHECKIN_ROW = (
-    select(Checkin.id, Checkin.checked_in, Checkin.checkin_time, Checkin.checkin_time_actual)
+    select(
+        _CHECKINS.c.id,
+        _CHECKINS.c.checked_in,
+        _CHECKINS.c.checkin_time,
+        _CHECKINS.c.checkin_time_actual,
+    )
     .where(
-        Checkin.session_id == bindparam("session_id"),
-        Checkin.attendee_id == bindparam("attendee_id"),
+        _CHECKINS.c.session_id == bindparam("session_id"),
+        _CHECKINS.c.attendee_id == bindparam("attendee_id"),
     )
     .with_for_update()
 )
-_HISTORY_ACTION_BY_NONCE = select(CheckinHistoryEntry.action).where(
-    CheckinHistoryEntry.checkin_id == bindparam("checkin_id"),
-    CheckinHistoryEntry.nonce == bindparam("nonce"),
+_HISTORY_ACTION_BY_NONCE = select(_HISTORY.c.action).where(
+    _HISTORY.c.checkin_id == bindparam("checkin_id"), _HISTORY.c.nonce == bindparam("nonce")
 )
 
 

@@ -3,9 +3,9 @@ event's poll or question is never found."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -39,38 +39,42 @@ async def next_poll_rank(uow: UnitOfWork, *, session: EventSession) -> int:
 
 # --- for group-commit jobs (synchronous, on the job's connection) --------------------------
 
-_VOTE_NONCE = select(Vote.id, Vote.nonce).where(
-    Vote.poll_id == bindparam("poll_id"), Vote.attendee_id == bindparam("attendee_id")
+# plain Core on the tables (see attendance/repository.py): built once, compiled once
+_POLLS, _VOTES = cast(Table, Poll.__table__), cast(Table, Vote.__table__)
+_SESSIONS, _EVENTS, _ATTENDEES = EventSession.__table__, Event.__table__, Attendee.__table__
+
+_VOTE_NONCE = select(_VOTES.c.id, _VOTES.c.nonce).where(
+    _VOTES.c.poll_id == bindparam("poll_id"), _VOTES.c.attendee_id == bindparam("attendee_id")
 )
 _INSERT_VOTE_IF_ABSENT = {
-    "postgresql": postgresql_insert(Vote)
-    .on_conflict_do_nothing(index_elements=[Vote.poll_id, Vote.attendee_id])
-    .returning(Vote.id),
-    "sqlite": sqlite_insert(Vote)
-    .on_conflict_do_nothing(index_elements=[Vote.poll_id, Vote.attendee_id])
-    .returning(Vote.id),
+    "postgresql": postgresql_insert(_VOTES)
+    .on_conflict_do_nothing(index_elements=[_VOTES.c.poll_id, _VOTES.c.attendee_id])
+    .returning(_VOTES.c.id),
+    "sqlite": sqlite_insert(_VOTES)
+    .on_conflict_do_nothing(index_elements=[_VOTES.c.poll_id, _VOTES.c.attendee_id])
+    .returning(_VOTES.c.id),
 }
 
 
 _VISITED_POLL = (
     select(
-        Poll.id,
-        Poll.public_id,
-        EventSession.public_id,
-        Poll.type,
-        Poll.choices,
-        Poll.state,
-        Event.app_password,
+        _POLLS.c.id,
+        _POLLS.c.public_id,
+        _SESSIONS.c.public_id,
+        _POLLS.c.type,
+        _POLLS.c.choices,
+        _POLLS.c.state,
+        _EVENTS.c.app_password,
     )
-    .join(EventSession, EventSession.id == Poll.session_id)
-    .join(Event, Event.id == EventSession.event_id)
-    .join(Attendee, Attendee.event_id == Event.id)
+    .join(_SESSIONS, _SESSIONS.c.id == _POLLS.c.session_id)
+    .join(_EVENTS, _EVENTS.c.id == _SESSIONS.c.event_id)
+    .join(_ATTENDEES, _ATTENDEES.c.event_id == _EVENTS.c.id)
     .where(
-        Event.id == bindparam("event_id"),
-        Event.uri == bindparam("event_uri"),
-        EventSession.public_id == bindparam("session_public_id"),
-        Poll.public_id == bindparam("poll_public_id"),
-        Attendee.id == bindparam("attendee_id"),
+        _EVENTS.c.id == bindparam("event_id"),
+        _EVENTS.c.uri == bindparam("event_uri"),
+        _SESSIONS.c.public_id == bindparam("session_public_id"),
+        _POLLS.c.public_id == bindparam("poll_public_id"),
+        _ATTENDEES.c.id == bindparam("attendee_id"),
     )
 )
 

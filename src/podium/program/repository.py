@@ -59,21 +59,23 @@ async def find_session(uow: UnitOfWork, *, event: Event, public_id: str) -> Even
     )
 
 
+# plain Core on the tables (see attendance/repository.py): built once, compiled once
+_SESSIONS, _EVENTS, _ATTENDEES = EventSession.__table__, Event.__table__, Attendee.__table__
 _VISITED_SESSION = (
     select(
-        EventSession.id,
-        EventSession.public_id,
-        EventSession.checkin_code,
-        EventSession.delivery_format,
-        Event.app_password,
+        _SESSIONS.c.id,
+        _SESSIONS.c.public_id,
+        _SESSIONS.c.checkin_code,
+        _SESSIONS.c.delivery_format,
+        _EVENTS.c.app_password,
     )
-    .join(Event, Event.id == EventSession.event_id)
-    .join(Attendee, Attendee.event_id == Event.id)
+    .join(_EVENTS, _EVENTS.c.id == _SESSIONS.c.event_id)
+    .join(_ATTENDEES, _ATTENDEES.c.event_id == _EVENTS.c.id)
     .where(
-        Event.id == bindparam("event_id"),
-        Event.uri == bindparam("event_uri"),
-        EventSession.public_id == bindparam("session_public_id"),
-        Attendee.id == bindparam("attendee_id"),
+        _EVENTS.c.id == bindparam("event_id"),
+        _EVENTS.c.uri == bindparam("event_uri"),
+        _SESSIONS.c.public_id == bindparam("session_public_id"),
+        _ATTENDEES.c.id == bindparam("attendee_id"),
     )
 )
 
