@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from podium.enums import PollType
+from podium.events.service import create_event
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import ErrorKind, InvalidInput
-from podium.kit.writer import Work
-from podium.live import repository
 from podium.live.errors import AlreadyVoted, PollNotOpen
 from podium.live.service import cast_vote, close_poll, create_poll, open_poll
 from podium.models import Attendee, Event, EventSession, Poll, Vote
+from podium.people.errors import AttendeeNotFound
 from tests.factories import make_attendee
 from tests.live.conftest import RecordingBroker
 
@@ -150,45 +151,49 @@ async def test_votes_are_unique_per_attendee_and_poll_in_the_database(
         await uow.session.flush()
 
 
-def _lose_the_race(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the first look for an existing vote miss, as when a concurrent transaction's vote
-    had not committed yet: the insert then meets the unique constraint and does nothing."""
-    real = repository.vote_nonce
-    calls = 0
-
-    def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str | None] | None:
-        nonlocal calls
-        calls += 1
-        return None if calls == 1 else real(work, poll_id=poll_id, attendee_id=attendee_id)
-
-    monkeypatch.setattr(repository, "vote_nonce", vote_nonce)
-
-
-async def test_cast_vote_losing_a_race_to_its_own_replay_returns_the_first_vote(
-    uow: UnitOfWork, session: EventSession, attendee: Attendee, monkeypatch: pytest.MonkeyPatch
+async def test_cast_vote_repeated_while_open_finds_the_vote_its_insert_met(
+    uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
 ) -> None:
     poll = await _open_poll(uow, session)
     first = await cast_vote(uow, poll=poll, attendee=attendee, choices=[0], nonce="n-1")
-    _lose_the_race(monkeypatch)
 
-    replay = await cast_vote(uow, poll=poll, attendee=attendee, choices=[0], nonce="n-1")
+    with count_queries() as counter:
+        replay = await cast_vote(uow, poll=poll, attendee=attendee, choices=[0], nonce="n-1")
 
+    # the path of a vote that lost a race to a concurrent one: its INSERT did nothing, and
+    # the vote it met answers it (tests/live/test_concurrency.py races real transactions)
+    assert [statement.split()[0].upper() for statement in counter.statements] == [
+        "INSERT",
+        "SELECT",
+        "SELECT",  # cast_vote reads the vote back
+    ]
     assert replay.id == first.id
     assert await _vote_count(uow, poll) == 1
 
 
-async def test_cast_vote_losing_a_race_to_another_vote_is_a_conflict(
-    uow: UnitOfWork, session: EventSession, attendee: Attendee, monkeypatch: pytest.MonkeyPatch
+async def test_cast_vote_second_vote_while_open_is_a_conflict_and_writes_nothing(
+    uow: UnitOfWork, session: EventSession, attendee: Attendee
 ) -> None:
     poll = await _open_poll(uow, session)
     await cast_vote(uow, poll=poll, attendee=attendee, choices=[0], nonce="n-1")
-    _lose_the_race(monkeypatch)
 
     with pytest.raises(AlreadyVoted):
         await cast_vote(uow, poll=poll, attendee=attendee, choices=[1], nonce="n-2")
 
-    # nothing was written: the transaction goes on
     assert await _vote_count(uow, poll) == 1
+
+
+async def test_cast_vote_by_an_attendee_of_another_event_is_refused(
+    uow: UnitOfWork, session: EventSession
+) -> None:
+    poll = await _open_poll(uow, session)
+    elsewhere = await create_event(uow, uri="elsewhere", name="Elsewhere")
+    stranger = await make_attendee(uow, elsewhere, email="stranger@example.com")
+
+    with pytest.raises(AttendeeNotFound):
+        await cast_vote(uow, poll=poll, attendee=stranger, choices=[0])
+
+    assert await _vote_count(uow, poll) == 0
 
 
 async def test_cast_vote_multiple_answer_stores_sorted_distinct_indexes(

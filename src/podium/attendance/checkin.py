@@ -25,6 +25,7 @@ from podium.kit.errors import PodiumError
 from podium.kit.pubsub import session_channel
 from podium.kit.writer import Work
 from podium.models import Attendee, Checkin, CheckinHistoryEntry, EventSession
+from podium.people.errors import AttendeeNotFound
 from podium.program.types import SessionFacts
 
 # a unique constraint can fail once when a concurrent request made the same row first
@@ -88,10 +89,12 @@ def record_checkin(
     A ``nonce`` that this record already used for a check-in is a replay: nothing is written
     (NonceReused if it was used for a check-out).
 
+    AttendeeNotFound unless the attendee is one of the session's event.
+
     A first check-in is two statements: an INSERT of the record that does nothing when the
-    attendee has one (waiting for one being made by another transaction), and the history
-    INSERT. Otherwise the record's row is locked and re-read, then updated. Publishes
-    ``attendance.changed`` on the session's channel (not for a replay).
+    attendee has one (waiting for one being made by another transaction) or is not the
+    event's, and the history INSERT. Otherwise the record's row is locked and re-read, then
+    updated. Publishes ``attendance.changed`` on the session's channel (not for a replay).
     """
     nonce = clean_nonce(nonce)
     at = instant(at)
@@ -99,18 +102,22 @@ def record_checkin(
     for _attempt in range(_ATTEMPTS):
         if _code_matches(session.checkin_code, code):
             # the common case, a first check-in: two statements
-            values = _new_record(session.id, attendee_id, source, chosen_format, at)
-            checkin_id = repository.insert_checkin_if_absent(work, values=values)
+            checkin_id = repository.insert_first_checkin(
+                work,
+                event_id=session.event_id,
+                record=_new_record(session.id, attendee_id, source, chosen_format, at),
+                entry=_entry(CheckinAction.CHECKIN, at, source, nonce),
+            )
             if checkin_id is not None:
-                repository.add_history_entry(
-                    work,
-                    values=_history_values(checkin_id, CheckinAction.CHECKIN, at, source, nonce),
-                )
                 work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
                 return checkin_id
         record = repository.lock_checkin_row(work, session_id=session.id, attendee_id=attendee_id)
         if record is None:
             _check_code(session.checkin_code, code, error=WrongCheckinCode, action="check in")
+            if not repository.is_event_attendee(
+                work, event_id=session.event_id, attendee_id=attendee_id
+            ):
+                raise AttendeeNotFound("There is no such attendee in this session's app.")
             continue  # the record that stopped the insert was removed meanwhile: insert again
         if _is_replayed(work, record.id, nonce, CheckinAction.CHECKIN):
             return int(record.id)
@@ -128,9 +135,8 @@ def record_checkin(
         if chosen_format is not None:
             changes["delivery_format"] = str(chosen_format)
         work.connection.execute(update(Checkin).where(Checkin.id == record.id).values(changes))
-        repository.add_history_entry(
-            work, values=_history_values(record.id, CheckinAction.CHECKIN, at, source, nonce)
-        )
+        entry = _entry(CheckinAction.CHECKIN, at, source, nonce)
+        repository.add_history_entry(work, values={"checkin_id": record.id, **entry})
         work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
         return int(record.id)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -146,8 +152,7 @@ def _new_record(
     delivery_format: DeliveryFormat | None,
     when: datetime,
 ) -> dict[str, Any]:
-    """The columns of a new record, checked in, that are not NULL (or may not be): always the
-    same keys, so that the statement is compiled once."""
+    """A new record, checked in: ``repository.NEW_RECORD_COLUMNS``."""
     return {
         "session_id": session_id,
         "attendee_id": attendee_id,
@@ -267,20 +272,11 @@ def _attendee_format(session_format: str | None) -> DeliveryFormat | None:
     return None
 
 
-def _history_values(
-    checkin_id: int,
-    action: CheckinAction,
-    at: datetime,
-    source: AttendanceSource,
-    nonce: str | None,
+def _entry(
+    action: CheckinAction, at: datetime, source: AttendanceSource, nonce: str | None
 ) -> dict[str, Any]:
-    return {
-        "checkin_id": checkin_id,
-        "action": str(action),
-        "at": at,
-        "source": str(source),
-        "nonce": nonce,
-    }
+    """A history entry's columns but its record's (``repository.HISTORY_COLUMNS``)."""
+    return {"action": str(action), "at": at, "source": str(source), "nonce": nonce}
 
 
 def _history(

@@ -45,14 +45,54 @@ async def lock_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) ->
 # the ORM's bulk machinery): executed with parameters, their compiled form is cached.
 _CHECKINS = cast(Table, Checkin.__table__)
 _HISTORY = cast(Table, CheckinHistoryEntry.__table__)
+_ATTENDEES = cast(Table, Attendee.__table__)
+# the columns a new record is inserted with (the rest are NULL)
+NEW_RECORD_COLUMNS = (
+    "session_id",
+    "attendee_id",
+    "preloaded",
+    "checked_in",
+    "checkin_time",
+    "checkin_time_actual",
+    "delivery_format",
+    "checkin_source",
+    "created_at",
+)
+# the record is made only for an attendee of the session's event: one statement checks it
+_NEW_RECORD_OF_AN_ATTENDEE = (
+    select(*(bindparam(name, type_=_CHECKINS.c[name].type) for name in NEW_RECORD_COLUMNS))
+    .select_from(_ATTENDEES)
+    .where(
+        _ATTENDEES.c.id == bindparam("attendee_id"),
+        _ATTENDEES.c.event_id == bindparam("event_id"),
+    )
+)
 _INSERT_CHECKIN_IF_ABSENT = {
-    "postgresql": postgresql_insert(_CHECKINS)
+    dialect: insert_of(_CHECKINS)
+    .from_select(NEW_RECORD_COLUMNS, _NEW_RECORD_OF_AN_ATTENDEE)
     .on_conflict_do_nothing(index_elements=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id])
-    .returning(_CHECKINS.c.id),
-    "sqlite": sqlite_insert(_CHECKINS)
-    .on_conflict_do_nothing(index_elements=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id])
-    .returning(_CHECKINS.c.id),
+    .returning(_CHECKINS.c.id)
+    for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
+# PostgreSQL: a first check-in's record and its history entry in one statement (one round
+# trip instead of two); SQLite, in process, runs the two statements
+_NEW_RECORD = _INSERT_CHECKIN_IF_ABSENT["postgresql"].cte("new_record")
+HISTORY_COLUMNS = ("action", "at", "source", "nonce")
+_INSERT_FIRST_CHECKIN = (
+    insert(_HISTORY)
+    .from_select(
+        ("checkin_id", *HISTORY_COLUMNS),
+        select(
+            _NEW_RECORD.c.id,
+            *(bindparam(name, type_=_HISTORY.c[name].type) for name in HISTORY_COLUMNS),
+        ),
+    )
+    .returning(_HISTORY.c.checkin_id)
+    .add_cte(_NEW_RECORD, nest_here=True)
+)
+_IS_EVENT_ATTENDEE = select(_ATTENDEES.c.id).where(
+    _ATTENDEES.c.id == bindparam("attendee_id"), _ATTENDEES.c.event_id == bindparam("event_id")
+)
 _INSERT_HISTORY_ENTRY = insert(_HISTORY)
 _LOCK_CHECKIN_ROW = (
     select(
@@ -72,13 +112,39 @@ _HISTORY_ACTION_BY_NONCE = select(_HISTORY.c.action).where(
 )
 
 
-def insert_checkin_if_absent(work: Work, *, values: dict[str, Any]) -> int | None:
-    """INSERT the record ``values`` describe (every column but the id) unless the attendee
-    has one for the session: its new id, or None. A record another transaction is making
-    meanwhile is waited for (PostgreSQL) — no unique violation. One statement."""
+def insert_checkin_if_absent(work: Work, *, event_id: int, values: dict[str, Any]) -> int | None:
+    """INSERT the record ``values`` describe (the columns of ``NEW_RECORD_COLUMNS``) unless
+    the attendee has one for the session or is not an attendee of the event ``event_id``: its
+    new id, or None. A record another transaction is making meanwhile is waited for
+    (PostgreSQL) — no unique violation. One statement."""
     statement = _INSERT_CHECKIN_IF_ABSENT[work.dialect]
-    found = work.connection.execute(statement, values).scalar_one_or_none()
-    return int(found) if found is not None else None
+    found = work.connection.execute(statement, {**values, "event_id": event_id})
+    checkin_id = found.scalar_one_or_none()
+    return int(checkin_id) if checkin_id is not None else None
+
+
+def insert_first_checkin(
+    work: Work, *, event_id: int, record: dict[str, Any], entry: dict[str, Any]
+) -> int | None:
+    """:func:`insert_checkin_if_absent`, and when it made the record, its first history entry
+    (``entry``: the columns of ``HISTORY_COLUMNS``): the new record's id, or None."""
+    if work.dialect == "postgresql":
+        found = work.connection.execute(
+            _INSERT_FIRST_CHECKIN, {**record, **entry, "event_id": event_id}
+        )
+        checkin_id = found.scalar_one_or_none()
+        return int(checkin_id) if checkin_id is not None else None
+    made = insert_checkin_if_absent(work, event_id=event_id, values=record)
+    if made is not None:
+        add_history_entry(work, values={"checkin_id": made, **entry})
+    return made
+
+
+def is_event_attendee(work: Work, *, event_id: int, attendee_id: int) -> bool:
+    found = work.connection.execute(
+        _IS_EVENT_ATTENDEE, {"event_id": event_id, "attendee_id": attendee_id}
+    )
+    return found.first() is not None
 
 
 def add_history_entry(work: Work, *, values: dict[str, Any]) -> None:

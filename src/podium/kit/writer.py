@@ -9,8 +9,10 @@ queue while a batch is being written, and the next batch runs all that queued, o
 other, in one transaction, and commits once. Each caller gets its job's result only after that
 commit, so nothing is acknowledged before it is durable.
 
-- Each job runs in a savepoint of its own: a job that raises has its writes rolled back and its
-  caller gets the exception; the other jobs of the batch are not affected.
+- A job that raises has its writes rolled back and its caller gets the exception; the other
+  jobs of the batch are not affected (the batch is then written again with a savepoint around
+  each job, see :func:`run_jobs`). A job may therefore run twice: it must depend only on its
+  inputs and what it reads, and leave every other effect to :meth:`Work.publish`.
 - If the commit itself fails, every caller of the batch gets the error; nothing was written.
 - Messages a job publishes (:meth:`Work.publish`) are sent after the commit, each distinct
   ``(channel, message)`` once per batch: a hundred votes in one batch make one ``poll.voted``.
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -54,14 +56,24 @@ log = logging.getLogger(__name__)
 
 
 class Work:
-    """What a job writes with: ``connection`` (SQLAlchemy Core, inside an open transaction) and
-    :meth:`publish` for messages that must wait for the commit."""
+    """What a job writes with: ``connection`` (SQLAlchemy Core, inside an open transaction),
+    :meth:`publish` for messages that must wait for the commit, and ``shared``: what the jobs
+    of one transaction may keep for each other — a read that every job of a batch would repeat
+    (the session that two hundred check-ins go to), made once. Being made in the same
+    transaction, it is as fresh as the job's own reads; a job that changes what it read must
+    not leave it there."""
 
-    __slots__ = ("_publish", "connection")
+    __slots__ = ("_publish", "connection", "shared")
 
-    def __init__(self, connection: Connection, publish: Callable[[str, Message], None]) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        publish: Callable[[str, Message], None],
+        shared: dict[Hashable, Any] | None = None,
+    ) -> None:
         self.connection = connection
         self._publish = publish
+        self.shared = shared if shared is not None else {}
 
     @property
     def dialect(self) -> str:
@@ -90,11 +102,32 @@ class _Outcome:
         self.messages.append((channel, message))
 
 
-def run_jobs(connection: Connection, jobs: Iterable[Job[Any]]) -> list[_Outcome]:
-    """Run ``jobs`` in order in one transaction on ``connection``, each in a savepoint, and
-    commit; one outcome per job. Raises (having rolled everything back) if the transaction
-    cannot begin or commit."""
+def run_jobs(connection: Connection, jobs: Sequence[Job[Any]]) -> list[_Outcome]:
+    """Run ``jobs`` in order in one transaction on ``connection`` and commit; one outcome per
+    job. Raises (having rolled everything back) if the transaction cannot begin or commit.
+
+    Optimistic first: the jobs run one after the other with nothing between them. Should one
+    raise, everything is rolled back and the batch runs again with each job in a savepoint,
+    so that a failed job's writes go and the others' stay. Savepoints are PostgreSQL
+    subtransactions, and cost as much as a job's own statements there, so they are paid
+    only by a batch that needs them."""
+    with connection.begin() as transaction:
+        outcomes = [_Outcome() for _job in jobs]
+        shared: dict[Hashable, Any] = {}
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            try:
+                outcome.result = job(Work(connection, outcome.note, shared))
+            except Exception:
+                transaction.rollback()
+                break
+        else:
+            return outcomes
+    return _run_jobs_in_savepoints(connection, jobs)
+
+
+def _run_jobs_in_savepoints(connection: Connection, jobs: Sequence[Job[Any]]) -> list[_Outcome]:
     outcomes: list[_Outcome] = []
+    shared: dict[Hashable, Any] = {}
     with connection.begin():
         # savepoints straight through the driver: SQLAlchemy's own bookkeeping of nested
         # transactions costs more than the job's statements, and none of it is needed here
@@ -104,9 +137,10 @@ def run_jobs(connection: Connection, jobs: Iterable[Job[Any]]) -> list[_Outcome]
                 outcome = _Outcome()
                 cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
                 try:
-                    outcome.result = job(Work(connection, outcome.note))
+                    outcome.result = job(Work(connection, outcome.note, shared))
                 except Exception as error:
                     cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                    shared.clear()  # it may hold what the rolled back job read or wrote
                     outcome.error = error
                     outcome.messages.clear()
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")

@@ -46,21 +46,30 @@ _SESSIONS, _EVENTS, _ATTENDEES = EventSession.__table__, Event.__table__, Attend
 _VOTE_NONCE = select(_VOTES.c.id, _VOTES.c.nonce).where(
     _VOTES.c.poll_id == bindparam("poll_id"), _VOTES.c.attendee_id == bindparam("attendee_id")
 )
+# the columns a vote is inserted with
+VOTE_COLUMNS = ("poll_id", "attendee_id", "choices", "rating", "text", "nonce", "cast_at")
+# a vote is made only by an attendee of the poll's event: one statement checks it
+_VOTE_OF_AN_ATTENDEE = (
+    select(*(bindparam(name, type_=_VOTES.c[name].type) for name in VOTE_COLUMNS))
+    .select_from(_ATTENDEES)
+    .where(
+        _ATTENDEES.c.id == bindparam("attendee_id"),
+        _ATTENDEES.c.event_id == bindparam("event_id"),
+    )
+)
 _INSERT_VOTE_IF_ABSENT = {
-    "postgresql": postgresql_insert(_VOTES)
+    dialect: insert_of(_VOTES)
+    .from_select(VOTE_COLUMNS, _VOTE_OF_AN_ATTENDEE)
     .on_conflict_do_nothing(index_elements=[_VOTES.c.poll_id, _VOTES.c.attendee_id])
-    .returning(_VOTES.c.id),
-    "sqlite": sqlite_insert(_VOTES)
-    .on_conflict_do_nothing(index_elements=[_VOTES.c.poll_id, _VOTES.c.attendee_id])
-    .returning(_VOTES.c.id),
+    .returning(_VOTES.c.id)
+    for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
-
-
 _VISITED_POLL = (
     select(
         _POLLS.c.id,
         _POLLS.c.public_id,
         _SESSIONS.c.public_id,
+        _EVENTS.c.id,
         _POLLS.c.type,
         _POLLS.c.choices,
         _POLLS.c.state,
@@ -68,29 +77,25 @@ _VISITED_POLL = (
     )
     .join(_SESSIONS, _SESSIONS.c.id == _POLLS.c.session_id)
     .join(_EVENTS, _EVENTS.c.id == _SESSIONS.c.event_id)
-    .join(_ATTENDEES, _ATTENDEES.c.event_id == _EVENTS.c.id)
     .where(
         _EVENTS.c.id == bindparam("event_id"),
         _EVENTS.c.uri == bindparam("event_uri"),
         _SESSIONS.c.public_id == bindparam("session_public_id"),
         _POLLS.c.public_id == bindparam("poll_public_id"),
-        _ATTENDEES.c.id == bindparam("attendee_id"),
     )
 )
 
 
 def visited_poll(
-    work: Work,
-    *,
-    event_id: int,
-    event_uri: str,
-    session_public_id: str,
-    poll_public_id: str,
-    attendee_id: int,
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str, poll_public_id: str
 ) -> VisitedPoll | None:
     """The poll at the page address ``/e/<event_uri>/s/<session_public_id>/polls/<poll>`` of
-    the event ``event_id``, for its attendee ``attendee_id``; None unless the event, session,
-    poll and attendee are all there. One statement, for a group-commit job."""
+    the event ``event_id``; None unless the event, the session and the poll are all there. For
+    group-commit jobs: one statement, made once per batch (kept in ``work.shared``)."""
+    key = ("visited_poll", event_id, event_uri, session_public_id, poll_public_id)
+    if key in work.shared:
+        found: VisitedPoll | None = work.shared[key]
+        return found
     row = work.connection.execute(
         _VISITED_POLL,
         {
@@ -98,14 +103,15 @@ def visited_poll(
             "event_uri": event_uri,
             "session_public_id": session_public_id,
             "poll_public_id": poll_public_id,
-            "attendee_id": attendee_id,
         },
     ).one_or_none()
-    if row is None:
-        return None
-    poll_id, public_id, session_public_id, poll_type, choices, state, app_password = row
-    facts = PollFacts(poll_id, public_id, session_public_id, poll_type, list(choices), state)
-    return VisitedPoll(facts, app_password)
+    found = None
+    if row is not None:
+        poll_id, public_id, session_id, event, poll_type, choices, state, app_password = row
+        facts = PollFacts(poll_id, public_id, session_id, event, poll_type, list(choices), state)
+        found = VisitedPoll(facts, app_password)
+    work.shared[key] = found
+    return found
 
 
 def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str | None] | None:
@@ -116,12 +122,14 @@ def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str 
     return (row.id, row.nonce) if row is not None else None
 
 
-def insert_vote_if_absent(work: Work, *, values: dict[str, Any]) -> int | None:
-    """INSERT the vote ``values`` describe (every column but the id) unless the attendee has
-    voted in the poll: its id, or None. One statement."""
+def insert_vote_if_absent(work: Work, *, event_id: int, values: dict[str, Any]) -> int | None:
+    """INSERT the vote ``values`` describe (the columns of ``VOTE_COLUMNS``) unless the
+    attendee has voted in the poll or is not an attendee of the event ``event_id``: its id, or
+    None. One statement."""
     statement = _INSERT_VOTE_IF_ABSENT[work.dialect]
-    found = work.connection.execute(statement, values).scalar_one_or_none()
-    return int(found) if found is not None else None
+    found = work.connection.execute(statement, {**values, "event_id": event_id})
+    vote_id = found.scalar_one_or_none()
+    return int(vote_id) if vote_id is not None else None
 
 
 async def has_upvoted(uow: UnitOfWork, *, question: Question, attendee: Attendee) -> bool:

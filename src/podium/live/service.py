@@ -59,6 +59,7 @@ from podium.live.types import (
     VisitedPoll,
 )
 from podium.models import Attendee, EventSession, Poll, Question, QuestionUpvote, Vote
+from podium.people.errors import AttendeeNotFound
 
 MAX_POLL_NAME_LENGTH = 1000
 MAX_CHOICES = 20
@@ -198,23 +199,16 @@ async def create_poll(
 
 
 def visited_poll(
-    work: Work,
-    *,
-    event_id: int,
-    event_uri: str,
-    session_public_id: str,
-    poll_public_id: str,
-    attendee_id: int,
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str, poll_public_id: str
 ) -> VisitedPoll | None:
-    """The poll at a page's address for one of the event's attendees, read in a group-commit
-    job (see :func:`podium.live.repository.visited_poll`)."""
+    """The poll at a page's address, read in a group-commit job (see
+    :func:`podium.live.repository.visited_poll`)."""
     return repository.visited_poll(
         work,
         event_id=event_id,
         event_uri=event_uri,
         session_public_id=session_public_id,
         poll_public_id=poll_public_id,
-        attendee_id=attendee_id,
     )
 
 
@@ -395,7 +389,7 @@ async def cast_vote(
     vote_id = await uow.run(
         partial(
             record_vote,
-            poll=PollFacts.of(poll, session_public_id=session.public_id),
+            poll=PollFacts.of(poll, session_public_id=session.public_id, event_id=session.event_id),
             attendee_id=attendee.id,
             choices=choices,
             rating=rating,
@@ -432,28 +426,31 @@ def record_vote(
     when a vote exists (one made meanwhile by a concurrent transaction is waited for), and is
     then answered like a repeat. A replay with the nonce of the attendee's vote returns that
     vote and changes nothing, even once the poll has closed; any other second vote raises
-    AlreadyVoted. PollNotOpen unless the poll is open. A first vote is two statements.
+    AlreadyVoted. PollNotOpen unless the poll is open; an answer the poll does not take is
+    InvalidInput (checked first while the poll is open); AttendeeNotFound unless the attendee
+    is one of the poll's event. A first vote is one statement.
     """
     _check_nonce(nonce)
+    if poll.state == PollState.OPEN:
+        answer = _validated_answer(poll, choices=choices, rating=rating, text=text)
+        values = {
+            "poll_id": poll.id,
+            "attendee_id": attendee_id,
+            "nonce": nonce,
+            "cast_at": at or utcnow(),
+            **answer,
+        }
+        vote_id = repository.insert_vote_if_absent(work, event_id=poll.event_id, values=values)
+        if vote_id is not None:
+            message = {"type": "poll.voted", "poll": poll.public_id}
+            work.publish(_channel(poll.session_public_id), message)
+            return vote_id
     existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)
     if existing is not None:
         return _replay_or_conflict(existing, nonce)
     if poll.state != PollState.OPEN:
         raise PollNotOpen("This poll is not open for votes.")
-    answer = _validated_answer(poll, choices=choices, rating=rating, text=text)
-    values = {
-        "poll_id": poll.id,
-        "attendee_id": attendee_id,
-        "nonce": nonce,
-        "cast_at": at or utcnow(),
-    }
-    vote_id = repository.insert_vote_if_absent(work, values={**values, **answer})
-    if vote_id is None:  # a concurrent transaction voted first for this attendee
-        existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)
-        assert existing is not None
-        return _replay_or_conflict(existing, nonce)
-    work.publish(_channel(poll.session_public_id), {"type": "poll.voted", "poll": poll.public_id})
-    return vote_id
+    raise AttendeeNotFound("There is no such attendee in this poll's app.")
 
 
 def _replay_or_conflict(existing: tuple[int, str | None], nonce: str | None) -> int:

@@ -43,20 +43,27 @@ class PollFacts(NamedTuple):
     id: int
     public_id: str
     session_public_id: str
+    event_id: int
     type: str
     choices: list[str]
     state: str
 
     @classmethod
-    def of(cls, poll: Poll, *, session_public_id: str) -> PollFacts:
+    def of(cls, poll: Poll, *, session_public_id: str, event_id: int) -> PollFacts:
         return cls(
-            poll.id, poll.public_id, session_public_id, poll.type, list(poll.choices), poll.state
+            poll.id,
+            poll.public_id,
+            session_public_id,
+            event_id,
+            poll.type,
+            list(poll.choices),
+            poll.state,
         )
 
 
 class VisitedPoll(NamedTuple):
-    """A poll found at a page's address for one of its event's attendees, with the event's app
-    password (None when it has none)."""
+    """A poll found at a page's address, with the event's app password (None when it has
+    none)."""
 
     poll: PollFacts
     app_password: str | None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, String, bindparam, cast, exists, func, or_, select
+from sqlalchemy import Row, String, Table, bindparam, exists, func, or_, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.models import (
-    Attendee,
     Event,
     EventSession,
     FieldOfStudy,
@@ -60,47 +60,47 @@ async def find_session(uow: UnitOfWork, *, event: Event, public_id: str) -> Even
 
 
 # plain Core on the tables (see attendance/repository.py): built once, compiled once
-_SESSIONS, _EVENTS, _ATTENDEES = EventSession.__table__, Event.__table__, Attendee.__table__
+_SESSIONS, _EVENTS = cast(Table, EventSession.__table__), cast(Table, Event.__table__)
 _VISITED_SESSION = (
     select(
         _SESSIONS.c.id,
         _SESSIONS.c.public_id,
+        _SESSIONS.c.event_id,
         _SESSIONS.c.checkin_code,
         _SESSIONS.c.delivery_format,
         _EVENTS.c.app_password,
     )
     .join(_EVENTS, _EVENTS.c.id == _SESSIONS.c.event_id)
-    .join(_ATTENDEES, _ATTENDEES.c.event_id == _EVENTS.c.id)
     .where(
         _EVENTS.c.id == bindparam("event_id"),
         _EVENTS.c.uri == bindparam("event_uri"),
         _SESSIONS.c.public_id == bindparam("session_public_id"),
-        _ATTENDEES.c.id == bindparam("attendee_id"),
     )
 )
 
 
 def visited_session(
-    work: Work, *, event_id: int, event_uri: str, session_public_id: str, attendee_id: int
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str
 ) -> VisitedSession | None:
     """The session at the page address ``/e/<event_uri>/s/<session_public_id>`` of the event
-    ``event_id``, for its attendee ``attendee_id``; None unless the event, the session and the
-    attendee are all there. One statement, for a group-commit job."""
+    ``event_id``; None unless both are there. For group-commit jobs: one statement, made once
+    per batch (kept in ``work.shared``)."""
+    key = ("visited_session", event_id, event_uri, session_public_id)
+    if key in work.shared:
+        found: VisitedSession | None = work.shared[key]
+        return found
     row = work.connection.execute(
         _VISITED_SESSION,
-        {
-            "event_id": event_id,
-            "event_uri": event_uri,
-            "session_public_id": session_public_id,
-            "attendee_id": attendee_id,
-        },
+        {"event_id": event_id, "event_uri": event_uri, "session_public_id": session_public_id},
     ).one_or_none()
-    if row is None:
-        return None
-    session_id, public_id, checkin_code, delivery_format, app_password = row
-    return VisitedSession(
-        SessionFacts(session_id, public_id, checkin_code, delivery_format), app_password
-    )
+    if row is not None:
+        session_id, public_id, event, checkin_code, delivery_format, app_password = row
+        facts = SessionFacts(session_id, public_id, event, checkin_code, delivery_format)
+        found = VisitedSession(facts, app_password)
+    else:
+        found = None
+    work.shared[key] = found
+    return found
 
 
 async def find_session_with_details(
@@ -214,7 +214,7 @@ async def schedule_stamp(uow: UnitOfWork, *, event: Event) -> tuple[int, str]:
     One aggregate query. Every write that changes what the schedule shows moves a session's
     ``updated_at`` (see :mod:`podium.program.schedule`), so the pair changes with the schedule.
     """
-    stamp = cast(EventSession.id, String) + ":" + cast(EventSession.updated_at, String)
+    stamp = sql_cast(EventSession.id, String) + ":" + sql_cast(EventSession.updated_at, String)
     row = (
         await uow.session.execute(
             select(func.count(), func.aggregate_strings(stamp, ",")).where(

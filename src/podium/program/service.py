@@ -68,16 +68,12 @@ async def get_session(uow: UnitOfWork, *, event: Event, public_id: str) -> Event
 
 
 def visited_session(
-    work: Work, *, event_id: int, event_uri: str, session_public_id: str, attendee_id: int
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str
 ) -> VisitedSession | None:
-    """The session at a page's address for one of the event's attendees, read in a
-    group-commit job (see :func:`podium.program.repository.visited_session`)."""
+    """The session at a page's address, read in a group-commit job (see
+    :func:`podium.program.repository.visited_session`)."""
     return repository.visited_session(
-        work,
-        event_id=event_id,
-        event_uri=event_uri,
-        session_public_id=session_public_id,
-        attendee_id=attendee_id,
+        work, event_id=event_id, event_uri=event_uri, session_public_id=session_public_id
     )
 
 

@@ -25,17 +25,24 @@ class SessionFacts(NamedTuple):
 
     id: int
     public_id: str
+    event_id: int
     checkin_code: str | None
     delivery_format: str | None
 
     @classmethod
     def of(cls, session: EventSession) -> SessionFacts:
-        return cls(session.id, session.public_id, session.checkin_code, session.delivery_format)
+        return cls(
+            session.id,
+            session.public_id,
+            session.event_id,
+            session.checkin_code,
+            session.delivery_format,
+        )
 
 
 class VisitedSession(NamedTuple):
-    """A session found at a page's address for one of its event's attendees, with what decides
-    whether they may act there: the event's app password (None when it has none)."""
+    """A session found at a page's address, with what decides whether a visitor may act there:
+    the event's app password (None when it has none)."""
 
     session: SessionFacts
     app_password: str | None

@@ -129,9 +129,7 @@ async def test_a_check_in_to_a_session_of_another_event_is_not_found(
     await _ready(browser, event, await new_session(db, event))
 
     # the other event's session under this event's address, with this event's cookies
-    response = await browser.post(
-        f"/e/{event.uri}/s/{theirs.public_id}/checkin", {"nonce": "n-1"}
-    )
+    response = await browser.post(f"/e/{event.uri}/s/{theirs.public_id}/checkin", {"nonce": "n-1"})
 
     assert response.status_code == 404
     assert await _count(db, Checkin) == 0

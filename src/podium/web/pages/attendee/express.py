@@ -170,7 +170,6 @@ class ExpressLane:
                     event_uri=event_uri,
                     session_public_id=session_id,
                     poll_public_id=poll_id,
-                    attendee_id=attendee_id,
                 )
                 if visited is None or not admitted(visited.app_password):
                     raise _PassOn
@@ -208,7 +207,6 @@ class ExpressLane:
                 event_id=event_id,
                 event_uri=event_uri,
                 session_public_id=session_id,
-                attendee_id=attendee_id,
             )
             if visited is None or not admitted(visited.app_password):
                 raise _PassOn
