@@ -103,6 +103,13 @@ def _flags(sub: argparse.ArgumentParser, name: str) -> None:
             default=5.0,
             help="seconds to wait for broadcasts after the last vote",
         )
+    if name == "checkin":
+        sub.add_argument(
+            "--htmx",
+            action="store_true",
+            help="send the form as the page's script does (HX-Request; answered 200 with the "
+            "attendance section) instead of the plain form (303)",
+        )
     if name in ("attendance-list", "all"):
         sub.add_argument(
             "--attendees",
@@ -140,6 +147,7 @@ def _for(name: str, args: argparse.Namespace) -> argparse.Namespace:
     values.setdefault("settle", 5.0)
     values.setdefault("attendees", 5000)
     values.setdefault("cold", 15)
+    values.setdefault("htmx", False)
     values.setdefault("sessions", 1000)
     values.setdefault("presenters", 1500)
     values.setdefault("clients", 5000)

@@ -15,6 +15,8 @@ from podium.web.metrics import Metrics
 from podium.web.realtime.hub import Hub, Role
 from tests.conftest import Api
 from tests.redis_support import eventually
+from tests.web.pages.attendee.conftest import joined, new_event, new_session, page_url
+from tests.web.pages.conftest import BrowserFactory, new_browser
 from tests.web.realtime.conftest import (  # the real server those tests use, and its fixtures
     LiveServer,
     Scene,
@@ -23,7 +25,7 @@ from tests.web.realtime.conftest import (  # the real server those tests use, an
     scene,
 )
 
-__all__ = ["live_broker", "live_server", "scene"]
+__all__ = ["live_broker", "live_server", "new_browser", "scene"]
 
 
 def _samples(exposition: str, name: str, *labels: str) -> dict[tuple[str, ...], float]:
@@ -55,6 +57,24 @@ async def test_metrics_counts_requests_by_route_template_method_and_status_class
         ("/healthz", "GET", "2xx"): 1.0,
         ("unmatched", "GET", "4xx"): 1.0,
     }
+
+
+async def test_metrics_name_the_route_of_forms_the_express_lane_answers(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    await browser.get(page_url(event, session))
+    nonce = browser.nonces()[0]
+    await browser.post(f"{page_url(event, session)}/checkin", {"nonce": nonce})
+
+    response = await browser.get("/metrics")
+
+    samples = _samples(
+        response.text, "podium_http_request_duration_seconds_count", "route", "method", "status"
+    )
+    assert samples[("/e/{event_uri}/s/{session_id}/checkin", "POST", "3xx")] == 1.0
 
 
 async def test_metrics_is_not_served_when_switched_off(db: Database, settings: Settings) -> None:

@@ -53,7 +53,7 @@ async def test_a_plain_check_in_form_is_written_by_the_group_commit(
     assert await _count(db, Checkin) == 1
 
 
-async def test_an_htmx_check_in_goes_the_full_way(
+async def test_an_htmx_check_in_is_written_by_the_group_commit_and_answered_with_its_section(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     event = await new_event(db)
@@ -66,9 +66,36 @@ async def test_an_htmx_check_in_goes_the_full_way(
         f"{page_url(event, session)}/checkin", {"nonce": nonce}, htmx=True
     )
 
-    assert response.status_code == 200
-    assert db.group_commit.batches_committed == batches
+    assert (response.status_code, response.headers["hx-trigger"]) == (
+        200,
+        "podium-my-attendance",
+    )
+    section = parse(response.text)
+    assert [s.attrs["id"] for s in section.by_tag("section")] == ["attendance"]
+    assert section.alerts() == ["You are checked in."]
+    assert db.group_commit.batches_committed == batches + 1
     assert await _count(db, Checkin) == 1
+
+
+async def test_an_htmx_vote_is_answered_with_the_polls_section_showing_it(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    poll = await new_poll(db, session, "Coffee?", PollType.MULTIPLE_CHOICE, ["Yes", "No"])
+    browser = await joined(new_browser, event)
+    await browser.get(page_url(event, session))
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(
+        f"{page_url(event, session)}/polls/{poll.public_id}/vote",
+        {"choice": "0", "nonce": "v1"},
+        htmx=True,
+    )
+
+    assert response.status_code == 200
+    assert parse(response.text).by_id("polls").alerts() == ["Thank you, your answer is in."]
+    assert db.group_commit.batches_committed == batches + 1
 
 
 async def test_check_ins_sent_together_share_batches_and_each_is_answered_after_its_commit(

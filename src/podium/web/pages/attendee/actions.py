@@ -32,8 +32,6 @@ from podium.web.pages.routing import page_router
 
 router = page_router()
 
-# sent with check-in and check-out answers: the sections that depend on it refresh (htmx)
-MY_ATTENDANCE_CHANGED = {"HX-Trigger": "podium-my-attendance"}
 MAX_NOTE_LENGTH = 10_000
 EVALUATION_CLOSED = "The evaluation opens when you check out, or once the session has ended."
 NOTE_NEEDS_CHECKIN = "Check in to this session to keep notes for it."
@@ -63,7 +61,7 @@ async def checkin(here: Visit = Depends(visit)) -> Response:
         return await here.failed("attendance", exc)
     except PodiumError as exc:
         return await here.failed("attendance", exc)
-    return await here.done("attendance", "checked-in", headers=MY_ATTENDANCE_CHANGED)
+    return await here.done("attendance", "checked-in")
 
 
 @router.post("/{event_uri}/s/{session_id}/checkout")
@@ -89,7 +87,7 @@ async def checkout(here: Visit = Depends(visit)) -> Response:
         return await here.failed("attendance", exc)
     except PodiumError as exc:
         return await here.failed("attendance", exc)
-    return await here.done("attendance", "checked-out", headers=MY_ATTENDANCE_CHANGED)
+    return await here.done("attendance", "checked-out")
 
 
 @router.post("/{event_uri}/s/{session_id}/codewords")

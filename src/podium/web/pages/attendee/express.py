@@ -8,12 +8,13 @@ Here each is one group-commit job (:mod:`podium.kit.writer`): its lookups and wr
 back with those of the forms that arrived with it, in one transaction with one commit, and the
 answer goes out once that commit is done.
 
-The lane takes only the common case, and answers it exactly as the full route would (303 back
-to the page, ``?done=checked-in`` or ``?done=voted``):
+The lane takes only the common case, and answers it exactly as the full route would: a plain
+form with a 303 back to the page (``?done=checked-in`` or ``?done=voted``), an htmx form with
+its section saying so, rendered by the application once the write has committed (``GET
+…/fragments/<section>?done=…``, with no write transaction):
 
 - ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``;
-- a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``), not sent by htmx
-  (htmx wants the section back, which the full route renders);
+- a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``);
 - carrying this browser's CSRF token, from a browser that joined the event as one of its
   attendees and gave the event's current app password, if it has one;
 - and a job that succeeds.
@@ -29,7 +30,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,11 +91,18 @@ class ExpressLane:
     ) -> None:
         read: list[Message] = []
         fields = await self._form(scope, receive, read)
-        location = await self._answer(scope, found, fields) if fields is not None else None
-        if location is None:
+        done = await self._answer(scope, found, fields) if fields is not None else None
+        if done is None:
             await self.app(scope, _replaying(read, receive), send)
             return
         scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
+        section, what = done
+        event_uri, session_id = found["event_uri"], found["session_id"]
+        if _is_htmx(scope):
+            fragment = f"{PAGES_PREFIX}/{event_uri}/s/{session_id}/fragments/{section}"
+            await self.app(_get(scope, fragment, f"done={what}"), _no_body, send)
+            return
+        location = done_url(event_uri, session_id, section, what)
         await send(
             {
                 "type": "http.response.start",
@@ -110,8 +118,6 @@ class ExpressLane:
         declared: int | None = None
         for name, value in scope["headers"]:
             if name == b"content-type" and not value.startswith(_FORM_TYPE):
-                return None
-            if name == b"hx-request":
                 return None
             if name == b"content-length":
                 declared = int(value) if value.isdigit() else None
@@ -137,8 +143,11 @@ class ExpressLane:
             fields.setdefault(name, []).append(value)
         return fields
 
-    async def _answer(self, scope: Scope, found: re.Match[str], fields: Fields) -> str | None:
-        """Where the answer sends the browser, once the job has committed; None to pass on."""
+    async def _answer(
+        self, scope: Scope, found: re.Match[str], fields: Fields
+    ) -> tuple[str, str] | None:
+        """Once the job has committed, the section of the form and what it did (a key of
+        ``page.DONE``); None to pass the form on."""
         browser = csrf.browser_cookie(scope)
         secret_key = self.runtime.secret_key
         if browser is None or not csrf.token_matches(
@@ -183,8 +192,7 @@ class ExpressLane:
                     nonce=nonce,
                 )
 
-            done = await self._run(vote)
-            return done_url(event_uri, session_id, "polls", "voted") if done else None
+            return ("polls", "voted") if await self._run(vote) else None
 
         code = _last(fields, "code")
         if code and code.strip():  # a guess at the session's code: limited like the full route
@@ -221,8 +229,7 @@ class ExpressLane:
                 nonce=nonce,
             )
 
-        done = await self._run(checkin)
-        return done_url(event_uri, session_id, "attendance", "checked-in") if done else None
+        return ("attendance", "checked-in") if await self._run(checkin) else None
 
     async def _run(self, job: Callable[[Work], int]) -> bool:
         """Whether ``job`` committed; False when it failed (it wrote nothing)."""
@@ -262,6 +269,25 @@ def _vote_answer(fields: Fields) -> tuple[list[int] | None, int | None, str | No
     except ValueError:
         return None
     return None, None, values[0]
+
+
+def _is_htmx(scope: Scope) -> bool:
+    return any(name == b"hx-request" and value == b"true" for name, value in scope["headers"])
+
+
+def _get(scope: Scope, path: str, query: str) -> Scope:
+    """A GET of ``path?query`` made of the form's POST: its cookies and headers, no body."""
+    return {
+        **scope,
+        "method": "GET",
+        "path": path,
+        "raw_path": quote(path).encode(),
+        "query_string": query.encode(),
+    }
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _replaying(read: list[Message], receive: Receive) -> Receive:

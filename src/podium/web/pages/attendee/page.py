@@ -68,6 +68,9 @@ DONE = {
     "evaluated": ("evaluation", "Thank you for your evaluation."),
     "note-saved": ("note", "Your notes are saved."),
 }
+# after these, the page's other sections that show the attendee's state refresh (htmx event)
+MY_ATTENDANCE_CHANGED = {"HX-Trigger": "podium-my-attendance"}
+_DONE_HEADERS = {"checked-in": MY_ATTENDANCE_CHANGED, "checked-out": MY_ATTENDANCE_CHANGED}
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -160,14 +163,18 @@ class Visit:
             headers={**NO_STORE, **(headers or {})},
         )
 
-    async def done(
-        self, name: str, done: str, *, headers: Mapping[str, str] | None = None
-    ) -> Response:
+    async def done(self, name: str, done: str) -> Response:
         """A form of section ``name`` succeeded: back to the page, or the section (htmx)."""
         if not is_htmx(self.request):
             url = done_url(self.event.uri, self.session.public_id, name, done)
             return RedirectResponse(url, status_code=303)
-        return await self.fragment(name, message=Message(DONE[done][1]), headers=headers)
+        return await self.done_fragment(name, done)
+
+    async def done_fragment(self, name: str, done: str) -> Response:
+        """Section ``name`` saying ``done`` (a key of ``DONE``), as htmx gets it after a form."""
+        return await self.fragment(
+            name, message=Message(DONE[done][1]), headers=_DONE_HEADERS.get(done)
+        )
 
     async def refused(
         self,
@@ -210,7 +217,13 @@ async def session_page(here: Visit = Depends(visit), done: str | None = None) ->
 
 
 @router.get("/{event_uri}/s/{session_id}/fragments/{name}")
-async def session_fragment(name: str, here: Visit = Depends(visit)) -> Response:
+async def session_fragment(
+    name: str, here: Visit = Depends(visit), done: str | None = None
+) -> Response:
+    """A section alone; with ``done``, saying what a form of it just did (the express lane
+    answers htmx forms with it, once their write has committed)."""
     if name not in FRAGMENTS:
         raise HTTPException(404)
+    if done in DONE and DONE[done][0] == name:
+        return await here.done_fragment(name, done)
     return await here.fragment(name)
