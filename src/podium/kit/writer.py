@@ -31,7 +31,6 @@ the batch needs.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,8 +50,6 @@ Job = Callable[["Work"], T]
 
 DEFAULT_MAX_BATCH = 256
 _SAVEPOINT = "podium_job"
-
-log = logging.getLogger(__name__)
 
 
 class Work:

@@ -115,14 +115,16 @@ class ExpressLane:
     async def _form(self, scope: Scope, receive: Receive, read: list[Message]) -> Fields | None:
         """The form's fields, when the request is one the lane takes; what it read of the body
         is kept in ``read`` either way."""
-        declared: int | None = None
+        form = False
         for name, value in scope["headers"]:
-            if name == b"content-type" and not value.startswith(_FORM_TYPE):
+            if name == b"content-type":
+                form = value.startswith(_FORM_TYPE)
+            elif name == b"content-length" and not (
+                value.isdigit() and int(value) <= self.max_form_bytes
+            ):
                 return None
-            if name == b"content-length":
-                declared = int(value) if value.isdigit() else None
-                if declared is None or declared > self.max_form_bytes:
-                    return None
+        if not form:  # the full route reads no form from any other body, and refuses it
+            return None
         size = 0
         while True:
             message = await receive()
