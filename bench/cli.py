@@ -15,7 +15,7 @@ from bench.scenarios import SCENARIOS
 # defaults sized so that `python -m bench all` takes a few minutes on a 2-core machine;
 # the issue's full sizes are named in each flag's help
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "checkin": {"requests": 2000, "connections": 64},
+    "checkin": {"requests": 10000, "connections": 64},
     "vote-burst": {"voters": 2000, "watchers": 500, "connections": 64},
     "attendance-list": {"attendees": 5000, "requests": 100, "connections": 16},
     "schedule-feed": {"requests": 300, "connections": 16},
@@ -155,13 +155,23 @@ def _for(name: str, args: argparse.Namespace) -> argparse.Namespace:
     return argparse.Namespace(**values)
 
 
+def _all_runs(args: argparse.Namespace) -> list[tuple[str, argparse.Namespace]]:
+    """Every scenario with ``all``'s flags; check-in on SQLite and on PostgreSQL."""
+    runs = [(name, _for(name, args)) for name in SCENARIOS if name != "checkin"]
+    checkin = vars(_for("checkin", args))
+    for database in ("postgresql", "sqlite"):
+        runs.insert(0, ("checkin", argparse.Namespace(**{**checkin, "database": database})))
+    return runs
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    runs: list[tuple[str, argparse.Namespace]] = (
+        _all_runs(args) if args.scenario == "all" else [(args.scenario, args)]
+    )
     rows: list[Row] = []
     failures = []
-    for name in names:
-        scenario_args = _for(name, args) if args.scenario == "all" else args
+    for name, scenario_args in runs:
         logs = Path(tempfile.mkdtemp(prefix=f"podium-bench-{name}-logs-"))
         print(f"== {name} (server logs: {logs})", flush=True)
         started = time.perf_counter()
@@ -180,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(scenario_rows), flush=True)
         print(f"   -> {path} ({details['wall_seconds']} s)\n", flush=True)
         rows += scenario_rows
-    if len(names) > 1:
+    if len(runs) > 1:
         print("== all scenarios")
         print(table(rows))
         write_json("all", rows, {"failures": failures}, vars(args), directory=args.output)
