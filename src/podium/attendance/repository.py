@@ -9,8 +9,6 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Row, Select, Table, bindparam, delete, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from podium.kit.db import UnitOfWork
@@ -24,6 +22,7 @@ from podium.models import (
     CreditAdjustment,
     FieldOfStudy,
 )
+from podium.people.repository import insert_once_for_an_attendee
 
 _CHUNK = 500
 
@@ -58,22 +57,9 @@ NEW_RECORD_COLUMNS = (
     "checkin_source",
     "created_at",
 )
-# the record is made only for an attendee of the session's event: one statement checks it
-_NEW_RECORD_OF_AN_ATTENDEE = (
-    select(*(bindparam(name, type_=_CHECKINS.c[name].type) for name in NEW_RECORD_COLUMNS))
-    .select_from(_ATTENDEES)
-    .where(
-        _ATTENDEES.c.id == bindparam("attendee_id"),
-        _ATTENDEES.c.event_id == bindparam("event_id"),
-    )
+_INSERT_CHECKIN_IF_ABSENT = insert_once_for_an_attendee(
+    _CHECKINS, NEW_RECORD_COLUMNS, unique=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id]
 )
-_INSERT_CHECKIN_IF_ABSENT = {
-    dialect: insert_of(_CHECKINS)
-    .from_select(NEW_RECORD_COLUMNS, _NEW_RECORD_OF_AN_ATTENDEE)
-    .on_conflict_do_nothing(index_elements=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id])
-    .returning(_CHECKINS.c.id)
-    for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
 # PostgreSQL: a first check-in's record and its history entry in one statement (one round
 # trip instead of two); SQLite, in process, runs the two statements
 _NEW_RECORD = _INSERT_CHECKIN_IF_ABSENT["postgresql"].cte("new_record")

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live.types import PollFacts, VisitedPoll
 from podium.models import Attendee, Event, EventSession, Poll, Question, QuestionUpvote, Vote
+from podium.people.repository import insert_once_for_an_attendee
 
 
 async def find_poll(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Poll | None:
@@ -41,29 +40,16 @@ async def next_poll_rank(uow: UnitOfWork, *, session: EventSession) -> int:
 
 # plain Core on the tables (see attendance/repository.py): built once, compiled once
 _POLLS, _VOTES = cast(Table, Poll.__table__), cast(Table, Vote.__table__)
-_SESSIONS, _EVENTS, _ATTENDEES = EventSession.__table__, Event.__table__, Attendee.__table__
+_SESSIONS, _EVENTS = EventSession.__table__, Event.__table__
 
 _VOTE_NONCE = select(_VOTES.c.id, _VOTES.c.nonce).where(
     _VOTES.c.poll_id == bindparam("poll_id"), _VOTES.c.attendee_id == bindparam("attendee_id")
 )
 # the columns a vote is inserted with
 VOTE_COLUMNS = ("poll_id", "attendee_id", "choices", "rating", "text", "nonce", "cast_at")
-# a vote is made only by an attendee of the poll's event: one statement checks it
-_VOTE_OF_AN_ATTENDEE = (
-    select(*(bindparam(name, type_=_VOTES.c[name].type) for name in VOTE_COLUMNS))
-    .select_from(_ATTENDEES)
-    .where(
-        _ATTENDEES.c.id == bindparam("attendee_id"),
-        _ATTENDEES.c.event_id == bindparam("event_id"),
-    )
+_INSERT_VOTE_IF_ABSENT = insert_once_for_an_attendee(
+    _VOTES, VOTE_COLUMNS, unique=[_VOTES.c.poll_id, _VOTES.c.attendee_id]
 )
-_INSERT_VOTE_IF_ABSENT = {
-    dialect: insert_of(_VOTES)
-    .from_select(VOTE_COLUMNS, _VOTE_OF_AN_ATTENDEE)
-    .on_conflict_do_nothing(index_elements=[_VOTES.c.poll_id, _VOTES.c.attendee_id])
-    .returning(_VOTES.c.id)
-    for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
 _VISITED_POLL = (
     select(
         _POLLS.c.id,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Column, Table, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, Event
@@ -44,3 +48,31 @@ async def find_attendee(uow: UnitOfWork, *, event: Event, attendee_id: int) -> A
     return await uow.session.scalar(
         select(Attendee).where(Attendee.event_id == event.id, Attendee.id == attendee_id)
     )
+
+
+_ATTENDEES = cast(Table, Attendee.__table__)
+
+
+def insert_once_for_an_attendee(
+    table: Table, columns: Sequence[str], *, unique: Sequence[Column[int]]
+) -> dict[str, ReturningInsert[int]]:
+    """By dialect, a statement that INSERTs a row of ``table`` (the values of ``columns``,
+    bound by their names) that an attendee makes — only when ``:attendee_id`` is an attendee of
+    the event ``:event_id``, and only when no row has the same ``unique`` columns — and
+    RETURNs its id (none when it made nothing). Built once, compiled once: for group-commit
+    jobs, which thus check the attendee's event in the INSERT itself."""
+    of_an_attendee = (
+        select(*(bindparam(name, type_=table.c[name].type) for name in columns))
+        .select_from(_ATTENDEES)
+        .where(
+            _ATTENDEES.c.id == bindparam("attendee_id"),
+            _ATTENDEES.c.event_id == bindparam("event_id"),
+        )
+    )
+    return {
+        dialect: insert_of(table)
+        .from_select(columns, of_an_attendee)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c.id)
+        for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+    }
