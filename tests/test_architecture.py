@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
             "people",
             "registration",
             "attendance",
+            "credits",
             "live",
             "evaluations",
             "feeds",

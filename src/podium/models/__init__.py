@@ -8,6 +8,13 @@ from podium.models.attendance import (
     CreditAdjustment,
 )
 from podium.models.base import Base
+from podium.models.credits import (
+    Certificate,
+    CreditAuditEntry,
+    CreditAward,
+    EventCreditRules,
+    SessionCreditRules,
+)
 from podium.models.evaluation import EvaluationQuestion, EvaluationResponse
 from podium.models.event import Event
 from podium.models.integration import ApiKey
@@ -20,14 +27,18 @@ __all__ = [
     "AttendanceVersion",
     "Attendee",
     "Base",
+    "Certificate",
     "Checkin",
     "CheckinHistoryEntry",
     "Codeword",
     "CodewordSubmission",
     "CreditAdjustment",
+    "CreditAuditEntry",
+    "CreditAward",
     "EvaluationQuestion",
     "EvaluationResponse",
     "Event",
+    "EventCreditRules",
     "EventSession",
     "FieldOfStudy",
     "Poll",
@@ -35,6 +46,7 @@ __all__ = [
     "Question",
     "QuestionUpvote",
     "Room",
+    "SessionCreditRules",
     "SessionPresenter",
     "Vote",
 ]

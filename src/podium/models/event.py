@@ -19,6 +19,8 @@ class Event(Base):
     name: Mapped[str] = mapped_column(String(255))
     # IANA name; None means the event has no time zone and times are shown in UTC.
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # who runs the event and stands behind its certificates of credit
+    organizer: Mapped[str | None] = mapped_column(String(255))
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     # Shared secrets the vendor APIs return, so stored as given (ARCHITECTURE rule 7).

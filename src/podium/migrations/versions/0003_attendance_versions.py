@@ -68,6 +68,8 @@ SOURCES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...] | None]] = {
     "credit_adjustments": (_RECORD_SESSION, _ALL, None),
     "fields_of_study": (_OWN_SESSION, _ALL, ("session_id", "name", "credits", "position")),
     "codewords": (_FIELD_SESSION, _ALL, ("field_of_study_id", "word", "position")),
+    # added by 0004, which creates its triggers
+    "credit_awards": (_OWN_SESSION, _ALL, ("session_id", "field_of_study_id", "credits")),
     "attendees": (
         _ATTENDEE_SESSIONS,
         ("UPDATE",),
@@ -84,6 +86,9 @@ SOURCES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...] | None]] = {
         ),
     ),
 }
+
+# tables made by later migrations, which create their triggers themselves
+_LATER = frozenset({"credit_awards"})
 
 _SQLITE_UPSERT = (
     # WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT … SELECT
@@ -192,7 +197,7 @@ def create_triggers(dialect: str, table: str) -> None:
         op.execute(statement)
 
 
-def _drop_triggers(dialect: str, table: str) -> None:
+def drop_triggers(dialect: str, table: str) -> None:
     if dialect == "sqlite":
         for operation in _ALL:
             op.execute(f"DROP TRIGGER IF EXISTS attendance_version_{table}_{operation.lower()}")
@@ -224,13 +229,15 @@ def upgrade() -> None:
     if dialect == "postgresql":
         op.execute(_POSTGRESQL_BUMP)
     for table in SOURCES:
-        create_triggers(dialect, table)
+        if table not in _LATER:
+            create_triggers(dialect, table)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for table in SOURCES:
-        _drop_triggers(dialect, table)
+        if table not in _LATER:
+            drop_triggers(dialect, table)
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS attendance_version_bump(integer)")
     op.drop_table("attendance_versions")
