@@ -15,6 +15,7 @@ from podium.attendance._checks import field_of_study_named
 from podium.attendance.checkin import perform_checkin, perform_checkout, record_checkin
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
+from podium.attendance.leaving import check_out_ended_sessions
 from podium.attendance.roster import (
     attendance_version,
     clear_attendance,
@@ -38,6 +39,7 @@ from podium.models import (
 __all__ = [
     "adjust_credits",
     "attendance_version",
+    "check_out_ended_sessions",
     "clear_attendance",
     "get_checkin",
     "list_attendance",

@@ -58,7 +58,7 @@ def format_credits(credits: Decimal) -> str:
 def missing_for(decision: CreditDecision, *, checked_in: bool = False) -> tuple[str, ...]:
     """What stands between the attendee and the field's full credit, in words; ``checked_in``:
     they are in the session now (their time so far counts at check-out)."""
-    missing = ["check-out (still checked in)"] if checked_in else []
+    missing = ["check-out (time counts from it)"] if checked_in else []
     required = decision.seconds_required
     if checked_in:
         pass  # their time so far is not counted yet: what is missing of it is not known

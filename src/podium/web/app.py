@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +27,7 @@ from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
+from podium.web.session_end import check_out_at_session_ends
 
 STATIC_DIRECTORY = Path(__file__).parent / "static"
 
@@ -56,9 +59,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        session_ends = (
+            asyncio.create_task(
+                check_out_at_session_ends(
+                    database, every_seconds=settings.session_end_check_seconds
+                )
+            )
+            if settings.session_end_check_seconds > 0
+            else None
+        )
         try:
             yield
         finally:
+            if session_ends is not None:
+                session_ends.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await session_ends
             await hub.close()
             await runtime.limiter.close()
             if owns_broker:
