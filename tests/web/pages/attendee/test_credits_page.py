@@ -188,7 +188,7 @@ async def test_credits_show_each_session_in_schedule_order_with_what_is_missing(
             "Ethics",
             "0.8 of 1 credit",
             "Partial",
-            "Missing: 10 more minutes in the session",
+            "Still missing: 10 more minutes in the session",
             f"{_DAY} · 10:00{DASH}11:00",
         ),
         (
@@ -196,7 +196,7 @@ async def test_credits_show_each_session_in_schedule_order_with_what_is_missing(
             "Taxes",
             "0 of 2 credits",
             "Withheld",
-            "Missing: 2 of 4 codewords; evaluation not submitted",
+            "Still missing: 2 of 4 codewords; evaluation not submitted",
             f"{_DAY} · 13:00{DASH}14:00",
         ),
     ]
@@ -279,24 +279,26 @@ async def test_credits_while_checked_in_are_not_yet_awarded(
     page = parse((await browser.get(_credits_url(event))).text)
 
     assert [line[2:5] for line in _lines(page)] == [
-        ("0 of 1 credit", "Not yet awarded", "Missing: check-out (still checked in)")
+        ("0 of 1 credit", "Not yet awarded", "Still missing: check-out (still checked in)")
     ]
     assert page.texts(tag="p", cls="muted")[-1] == (
         "Your certificate can be downloaded here once you have earned credits."
     )
 
 
-async def test_credits_without_any_check_in_say_how_credits_are_earned(
+async def test_credits_without_a_session_with_credits_say_how_they_are_earned(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     event = await new_event(db)
     await _session(db, event, "Opening", ("08:30", "09:15"), {"Accounting": ("1", [])})
+    no_credits = await _session(db, event, "Lunch", ("12:00", "13:00"), {})
+    await _attend(db, event, no_credits, ("12:00", "13:00"))
     browser = await joined(new_browser, event)
 
     page = parse((await browser.get(_credits_url(event))).text)
 
     assert page.texts(tag="p", cls="empty") == [
-        "You have not checked in to any session yet; "
+        "You have not checked in to a session with credits yet; "
         "credits appear here after you check in and out."
     ]
     assert page.by_class("credit-session") == []
