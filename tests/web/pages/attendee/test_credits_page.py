@@ -279,7 +279,7 @@ async def test_credits_while_checked_in_are_not_yet_awarded(
     page = parse((await browser.get(_credits_url(event))).text)
 
     assert [line[2:5] for line in _lines(page)] == [
-        ("0 of 1 credit", "Not yet awarded", "Still missing: check-out (still checked in)")
+        ("0 of 1 credit", "Not yet awarded", "Still missing: check-out (time counts from it)")
     ]
     assert page.texts(tag="p", cls="muted")[-1] == (
         "Your certificate can be downloaded here once you have earned credits."
