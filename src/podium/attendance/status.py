@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from podium.attendance import status_repository
 from podium.attendance._checks import check_same_event, instant
@@ -24,6 +23,7 @@ from podium.models import (
     EventSession,
     FieldOfStudy,
 )
+from podium.program.window import session_window
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,14 +98,8 @@ async def attendee_session_status(
 
 
 def session_ends_at(session: EventSession, timezone: str | None) -> dt.datetime | None:
-    """The instant ``session`` ends: its end time on its date in the event's time zone (UTC
-    when the event has none), the end of its date without an end time; None without a date."""
-    if session.date is None:
-        return None
-    zone = ZoneInfo(timezone) if timezone else dt.UTC
-    if session.end_time is not None:
-        return dt.datetime.combine(session.date, session.end_time, tzinfo=zone)
-    return dt.datetime.combine(session.date + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    """The instant ``session`` ends (``program.window.session_window``); None without a date."""
+    return session_window(session.date, session.start_time, session.end_time, timezone)[1]
 
 
 def _ended(session: EventSession, timezone: str | None, now: dt.datetime) -> bool:
