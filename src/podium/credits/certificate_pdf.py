@@ -55,7 +55,7 @@ from podium.credits.certificates import (
 
 PAGE_SIZE = landscape(A4)
 _MARGIN = 18 * mm
-_QR_SIZE = 30 * mm
+_QR_SIZE = 27 * mm
 _INK = colors.HexColor("#17202a")
 _MUTED = colors.HexColor("#5b6670")
 _ACCENT = colors.HexColor("#0b5cad")
@@ -144,7 +144,7 @@ def render_certificate(certificate: CertificateView, *, verification_url: str) -
         pagesize=PAGE_SIZE,
         leftMargin=_MARGIN,
         rightMargin=_MARGIN,
-        topMargin=_MARGIN,
+        topMargin=_MARGIN - 3 * mm,
         bottomMargin=_MARGIN + 8 * mm,
         title=fonts.clean(f"{TITLE} {certificate.number}"),
         author=fonts.clean(certificate.organizer or certificate.event_name),
@@ -171,7 +171,7 @@ class _Styles:
             alignment=TA_CENTER,
         )  # fmt: skip
         self.title = ParagraphStyle(
-            "title", base, fontName=fonts.bold, fontSize=26, leading=32, alignment=TA_CENTER
+            "title", base, fontName=fonts.bold, fontSize=26, leading=30, alignment=TA_CENTER
         )
         self.subtitle = ParagraphStyle(
             "subtitle", base, fontSize=14, leading=18, textColor=_MUTED, alignment=TA_CENTER
@@ -213,36 +213,39 @@ class _Styles:
 def _story(
     certificate: CertificateView, url: str, styles: _Styles, *, width: float
 ) -> list[Flowable]:
-    story: list[Flowable] = [_header(certificate, url, styles, width=width), Spacer(1, 4 * mm)]
+    story: list[Flowable] = [_header(certificate, url, styles, width=width), Spacer(1, 2 * mm)]
     story.append(styles.text("This certifies that", styles.lead))
-    story.append(Spacer(1, 2 * mm))
+    story.append(Spacer(1, 1.5 * mm))
     story.append(styles.text(certificate.holder_name, styles.holder))
-    story.append(Spacer(1, 2 * mm))
+    story.append(Spacer(1, 1.5 * mm))
     story.append(styles.markup(_statement(certificate, styles), styles.statement))
-    story.append(Spacer(1, 6 * mm))
+    story.append(Spacer(1, 5 * mm))
     if certificate.session is None:
         story.append(styles.text("Credits by session and field of study", styles.heading))
         story.append(_breakdown(certificate, styles, width=width))
         story.append(Spacer(1, 5 * mm))
-        story.append(
-            KeepTogether(
-                [
-                    styles.text("Totals by field of study", styles.heading),
-                    _totals(certificate, styles, width=width * 0.55),
-                ]
-            )
-        )
+        heading = "Totals by field of study"
     else:
-        story.append(
-            KeepTogether(
-                [
-                    styles.text("Credits by field of study", styles.heading),
-                    _totals(certificate, styles, width=width * 0.55),
-                ]
-            )
+        heading = "Credits by field of study"
+    # the totals and, beside them, who issued it and how to check it: one block, never split
+    half = (width - 10 * mm) / 2
+    totals = [styles.text(heading, styles.heading), _totals(certificate, styles, width=half)]
+    ending = Table(
+        [[totals, _closing(certificate, url, styles)]],
+        colWidths=[half + 10 * mm, half],
+        hAlign="LEFT",
+    )
+    ending.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 10 * mm),
+            ]
         )
-    story.append(Spacer(1, 6 * mm))
-    story.append(KeepTogether(_closing(certificate, url, styles)))
+    )
+    story.append(KeepTogether([ending]))
     return story
 
 
@@ -251,7 +254,7 @@ def _header(certificate: CertificateView, url: str, styles: _Styles, *, width: f
     side = _QR_SIZE + 6 * mm
     block = [
         styles.text(certificate.organizer or certificate.event_name, styles.organizer),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
         styles.text(TITLE, styles.title),
         styles.text(SUBTITLE, styles.subtitle),
     ]
@@ -340,7 +343,7 @@ def _breakdown(certificate: CertificateView, styles: _Styles, *, width: float) -
                 styles.text(credits_text(line.credits), styles.number),
             ]
         )
-    widths = [width * 0.40, width * 0.14, width * 0.11, width * 0.25, width * 0.10]
+    widths = [width * 0.38, width * 0.16, width * 0.11, width * 0.25, width * 0.10]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(_table_style())
     return table
@@ -376,6 +379,7 @@ def _closing(certificate: CertificateView, url: str, styles: _Styles) -> list[Fl
             f" Certificate number <b>{styles.plain(certificate.number)}</b>.",
             styles.small,
         ),
+        Spacer(1, 2 * mm),
         styles.markup(
             "To confirm that this certificate is genuine, open "
             f'<link href="{escape(url)}" color="#0b5cad">{styles.plain(url)}</link>'

@@ -88,18 +88,21 @@ class CertificateView:
 
 
 def new_certificate_number() -> str:
-    """A new number, "PDM-7KQX-M4TZ-9HWC": 60 random bits, in letters and digits that cannot
-    be mistaken for one another when read off paper (no I/L/1, O/0)."""
+    """A new number, "PDM-7KQX-M4TZ-9HWC": 60 random bits, in letters and digits that are hard
+    to mistake for one another when read off paper (no L or 1, no O or 0)."""
     groups = (ids.random_id(_GROUP_LENGTH).upper() for _ in range(_NUMBER_GROUPS))
     return "-".join((NUMBER_PREFIX, *groups))
 
 
 def normalize_certificate_number(text: str) -> str | None:
     """The number as issued, from what a person typed: any case, spaces and dashes anywhere,
-    with or without the "PDM" prefix. None when it cannot be a certificate number."""
+    with or without the "PDM" prefix, and a "1" or "L" read off an "I". None when it cannot be
+    a certificate number."""
     compact = "".join(ch for ch in text.upper() if ch not in " -\t\u2010\u2011\u2013\u2014")
     if compact.startswith(NUMBER_PREFIX):
         compact = compact[len(NUMBER_PREFIX) :]
+    # numbers have neither 1 nor L, so these can only be a misread I
+    compact = compact.replace("1", "I").replace("L", "I")
     if len(compact) != _NUMBER_GROUPS * _GROUP_LENGTH or not compact.isalnum():
         return None
     groups = [compact[i : i + _GROUP_LENGTH] for i in range(0, len(compact), _GROUP_LENGTH)]
