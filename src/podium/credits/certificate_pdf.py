@@ -145,7 +145,7 @@ def render_certificate(certificate: CertificateView, *, verification_url: str) -
         leftMargin=_MARGIN,
         rightMargin=_MARGIN,
         topMargin=_MARGIN - 3 * mm,
-        bottomMargin=_MARGIN + 8 * mm,
+        bottomMargin=_MARGIN + 4 * mm,
         title=fonts.clean(f"{TITLE} {certificate.number}"),
         author=fonts.clean(certificate.organizer or certificate.event_name),
         subject=fonts.clean(f"{SUBTITLE}: {certificate.holder_name}"),
@@ -305,8 +305,8 @@ def _statement(certificate: CertificateView, styles: _Styles) -> str:
 def _table_style(*, header: bool = True, total_row: bool = False) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, _LINE),
     ]
     if header:
