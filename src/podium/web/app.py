@@ -20,9 +20,9 @@ from podium.web import health
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
-from podium.web.pages.app import create_pages_app
+from podium.web.pages.app import create_certificates_app, create_pages_app
 from podium.web.pages.attendee.express import ExpressLane
-from podium.web.pages.urls import PAGES_PREFIX
+from podium.web.pages.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
 from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.runtime = runtime
     app.mount("/api/v2", create_conferences_io_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
+    app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.include_router(health.router)
     # inside the body limit and the metrics: the common check-ins and votes, before routing
