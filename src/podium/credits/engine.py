@@ -92,22 +92,12 @@ def _decide(
     valid = _valid_codewords(record, field)
     required = _codewords_required(rules, len(field.codeword_ids))
     if field.codeword_ids or required:
+        entered = f"{valid} of {len(field.codeword_ids)} codewords entered; {required} needed"
         if valid < required:
             credits = _ZERO
-            reasons.append(
-                Reason(
-                    code="codewords_short",
-                    text=f"{valid} of the {required} codewords needed were entered "
-                    f"({len(field.codeword_ids)} announced): no credit.",
-                )
-            )
+            reasons.append(Reason(code="codewords_short", text=f"{entered}: no credit."))
         elif required:
-            reasons.append(
-                Reason(
-                    code="codewords_met",
-                    text=f"{valid} of the {required} codewords needed were entered.",
-                )
-            )
+            reasons.append(Reason(code="codewords_met", text=f"{entered}."))
     evaluation_required = rules.evaluation_rule != EvaluationRule.NONE
     if evaluation_required:
         if record.evaluation_submitted:
