@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from podium.cli.running import fail, load_settings, run_in_unit_of_work
+from podium.cli.running import fail, load_settings, progress, run_in_unit_of_work
 from podium.credits.certificate_pdf import render_certificate
 from podium.credits.certificates import (
     CertificateView,
@@ -80,7 +77,7 @@ def build(
         total = await count_attendees_with_records(uow, event=found, attendee_email=attendee)
         views: list[CertificateView] = []
         attendees = without = 0
-        with _progress(total, "Issuing certificates") as advance:
+        with progress(total, "Issuing certificates") as advance:
             async for transcript in event_transcripts(uow, event=found, attendee_email=attendee):
                 issued = await issue_certificates(uow, event=found, transcript=transcript)
                 views.extend(certificate_view(c, event=found) for c in issued)
@@ -95,7 +92,7 @@ def build(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"cannot create the directory {directory}: {exc.strerror or exc}")
-    with _progress(len(issued.certificates), "Writing PDF files") as advance:
+    with progress(len(issued.certificates), "Writing PDF files") as advance:
         for view in issued.certificates:
             path = directory / file_name(view)
             pdf = render_certificate(
@@ -137,14 +134,3 @@ def _summary(issued: _Issued, directory: Path, attendee: str | None) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-@contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on standard error for runs of more than one step, when a person watches
-    (standard error is a terminal); otherwise nothing is shown."""
-    if total <= 1 or not sys.stderr.isatty():
-        yield lambda _steps: None
-        return
-    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update

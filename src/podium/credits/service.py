@@ -33,6 +33,16 @@ async def credit_rules(uow: UnitOfWork, *, session: EventSession) -> CreditRules
     return resolve_rules(event_rules, session_rules)
 
 
+async def event_credit_rules(
+    uow: UnitOfWork, *, event: Event, session: EventSession | None = None
+) -> CreditRules:
+    """The rules in force for ``session`` (:func:`credit_rules`), or for the event's sessions
+    that set none of their own."""
+    if session is not None:
+        return await credit_rules(uow, session=session)
+    return resolve_rules(await uow.session.get(EventCreditRules, event.id), None)
+
+
 async def set_credit_rules(
     uow: UnitOfWork,
     *,
