@@ -86,11 +86,12 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def run_in_unit_of_work(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+def run_in_unit_of_work(work: Callable[[UnitOfWork], Awaitable[T]], *, write: bool = True) -> T:
     """Migrate, then run ``work`` in one unit of work that commits when it returns.
 
     Print the command's results after this returns, so nothing claims success for a change
-    that did not commit.
+    that did not commit. ``write=False`` for a command that only reads: on SQLite it then
+    holds no write lock, so a long export does not hold up check-ins.
     """
     settings = load_settings()
 
@@ -98,7 +99,7 @@ def run_in_unit_of_work(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         database = open_database(settings)
         try:
             await upgrade_to_head(database)
-            async with database.unit_of_work() as uow:
+            async with database.unit_of_work(write=write) as uow:
                 return await work(uow)
         finally:
             await database.dispose()
