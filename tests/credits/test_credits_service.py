@@ -24,9 +24,13 @@ from podium.credits.transcript import attendee_transcript
 from podium.credits.types import CodewordRule, EvaluationRule, Outcome, RulesChange
 from podium.enums import AttendanceSource
 from podium.evaluations.service import submit_evaluation
+from podium.events.service import update_event_settings
+from podium.events.types import EventChanges
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import Attendee, Checkin, CreditAward, Event, EventSession
+from podium.program.service import update_session
+from podium.program.types import FieldOfStudyDraft, SessionChanges
 from tests.factories import make_attendee, make_session
 
 WEB = AttendanceSource.WEB
@@ -506,3 +510,53 @@ async def test_transcript_reads_as_many_queries_for_five_sessions_as_for_one(
         counts.append(counter.count)
 
     assert counts[0] == counts[1]
+
+
+async def test_moving_a_session_recomputes_its_attendees_credits(
+    uow: UnitOfWork, event: Event, attendee: Attendee
+) -> None:
+    session = await _session(uow, event)
+    await set_credit_rules(uow, event=event, change=RulesChange(minutes_per_credit=50))
+    await _attend(uow, session, attendee, chicago(10, 30), chicago(11, 30))
+    before = await _awards(uow)
+
+    # the schedule was wrong: the session ran 10:30-11:30
+    await update_session(
+        uow,
+        event=event,
+        session=session,
+        changes=SessionChanges(start_time=time(10, 30), end_time=time(11, 30)),
+    )
+
+    assert before == [(session.id, Decimal(0), "withheld")]
+    assert await _awards(uow) == [(session.id, Decimal(1), "awarded")]
+
+
+async def test_changing_a_fields_credits_recomputes_them(
+    uow: UnitOfWork, event: Event, attendee: Attendee
+) -> None:
+    session = await _session(uow, event)
+    await _attend(uow, session, attendee, chicago(10), chicago(10, 30))
+
+    await update_session(
+        uow,
+        event=event,
+        session=session,
+        changes=SessionChanges(
+            fields_of_study=[FieldOfStudyDraft(name="Accounting", credits=Decimal("1.5"))]
+        ),
+    )
+
+    assert await _awards(uow) == [(session.id, Decimal("1.5"), "awarded")]
+
+
+async def test_a_new_time_zone_recomputes_the_events_credits(
+    uow: UnitOfWork, event: Event, attendee: Attendee
+) -> None:
+    session = await _session(uow, event)
+    await _attend(uow, session, attendee, chicago(10), chicago(10, 30))
+
+    # 10:00-11:00 in New York is 09:00-10:00 in Chicago: the attendee came after its end
+    await update_event_settings(uow, event=event, changes=EventChanges(timezone="America/New_York"))
+
+    assert await _awards(uow) == [(session.id, Decimal(0), "withheld")]
