@@ -144,7 +144,7 @@ async def test_credit_rows_show_the_adjustment_beside_the_computed_credits(
             "no",
             "org@example",
             "Was in the room",
-            "Left 10 minutes early.; 1 of 2 codewords.",
+            "Left 10 minutes early. 1 of 2 codewords.",
         ),
         (
             *common,

@@ -169,7 +169,7 @@ async def credit_rows(
                 _yes_no(evaluation_submitted),
                 adjusted_by,
                 adjustment_reason,
-                "; ".join(str(reason.get("text", "")) for reason in reasons or ()),
+                " ".join(str(reason.get("text", "")) for reason in reasons or ()),
             )
 
 
