@@ -107,7 +107,14 @@ async def uow(db: Database) -> AsyncIterator[UnitOfWork]:
 
 @pytest.fixture
 def settings(db: Database) -> Settings:
-    return Settings(database_url=db.url, base_url=BASE_URL, secret_key="test-secret")
+    # no check-outs at the session end behind the tests' backs (tests/web/test_session_end.py
+    # turns them on)
+    return Settings(
+        database_url=db.url,
+        base_url=BASE_URL,
+        secret_key="test-secret",
+        session_end_check_seconds=0,
+    )
 
 
 @pytest.fixture

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1,::1"
     # GET /metrics in Prometheus' text format; keep it from the public (see docs/deployment.md)
     metrics: bool = True
+    # how often each process checks out attendees still checked in to a session that has
+    # ended (at its end time); 0 turns it off (then run `podium credits recompute`)
+    session_end_check_seconds: float = 60.0
 
     @field_validator("base_url")
     @classmethod

@@ -18,6 +18,10 @@ class AttendanceSource(enum.StrEnum):
     KIOSK = "kiosk"
     API = "api"
     ADMIN = "admin"
+    # check-outs Podium makes itself: at the session's end, or by a check-in to another
+    # session that overlaps it
+    SESSION_END = "session_end"
+    OTHER_SESSION = "other_session"
 
 
 class CheckinAction(enum.StrEnum):

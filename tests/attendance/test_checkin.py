@@ -290,7 +290,7 @@ async def test_perform_checkout_replaying_a_nonce_creates_nothing(
     assert await count_rows(uow, CheckinHistoryEntry) == 2
 
 
-async def test_perform_checkin_of_a_new_record_is_two_statements_and_a_reread(
+async def test_perform_checkin_of_a_new_record_is_three_statements_and_a_reread(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
 ) -> None:
     with count_queries() as counter:
@@ -299,18 +299,20 @@ async def test_perform_checkin_of_a_new_record_is_two_statements_and_a_reread(
         )
 
     # the check-in (record_checkin, also what the group commit runs): the record and its
-    # history entry, no savepoint (one statement on PostgreSQL, WITH … INSERT … INSERT); then
+    # history entry, no savepoint (one statement on PostgreSQL, WITH … INSERT … INSERT); the
+    # look for other sessions the attendee is checked in to (to leave overlapping ones); then
     # perform_checkin reads the record back for its caller
     first_checkin = ["WITH"] if _on_postgresql(uow) else ["INSERT", "INSERT"]
     assert [statement.split()[0].upper() for statement in counter.statements] == [
         *first_checkin,
+        "SELECT",
         "SELECT",
     ]
     assert (record.checked_in, record.preloaded, record.checkin_time) == (True, False, T0)
     assert await _history(uow) == [("checkin", T0, "web")]
 
 
-async def test_perform_checkin_again_after_checkout_is_five_statements_and_a_reread(
+async def test_perform_checkin_again_after_checkout_is_six_statements_and_a_reread(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, count_queries: Any
 ) -> None:
     await perform_checkin(uow, session=session, attendee=attendee, source=WEB, nonce="n1", at=T0)
@@ -323,13 +325,15 @@ async def test_perform_checkin_again_after_checkout_is_five_statements_and_a_rer
             uow, session=session, attendee=attendee, source=WEB, nonce="n3", at=minutes(9)
         )
 
-    # insert that does nothing, locked read, nonce lookup, update and history; the re-read
+    # insert that does nothing, locked read, nonce lookup, update and history, other sessions
+    # the attendee is in; the re-read
     assert [statement.split()[0].upper() for statement in counter.statements] == [
         "WITH" if _on_postgresql(uow) else "INSERT",
         "SELECT",
         "SELECT",
         "UPDATE",
         "INSERT",
+        "SELECT",
         "SELECT",
     ]
     assert (record.checked_in, record.checkin_time) == (True, T0)

@@ -38,7 +38,9 @@ T = TypeVar("T")
 async def ids(db: Database) -> tuple[int, int]:
     async with db.unit_of_work() as u:
         event = await create_event(u, uri="example", name="Example Event")
-        session = await make_session(u, event, fields_of_study={"Taxes": ("1", ["code5"])})
+        session = await make_session(
+            u, event, session_date=None, fields_of_study={"Taxes": ("1", ["code5"])}
+        )
         attendee = await make_attendee(u, event)
     return session.id, attendee.id
 

@@ -165,8 +165,10 @@ async def test_status_shows_the_evaluation_answers_in_the_forms_order(
     ],
 )
 async def test_status_session_ends_at_its_end_time_in_the_events_time_zone(
-    uow: UnitOfWork, session: EventSession, attendee: Attendee, instant: dt.datetime, ended: bool
+    uow: UnitOfWork, event: Event, attendee: Attendee, instant: dt.datetime, ended: bool
 ) -> None:
+    session = await make_session(uow, event)  # 08:30-09:15 on 2026-06-01
+
     status = await attendee_session_status(uow, session=session, attendee=attendee, at=instant)
 
     assert (status.session_ended, status.evaluation_open) == (ended, ended)
@@ -211,6 +213,7 @@ async def test_status_runs_as_many_queries_for_many_records_as_for_one(
             uow,
             event,
             name=f"S{n}",
+            session_date=None,
             fields_of_study={f"Field {i}": ("1", [f"w{i}a", f"w{i}b"]) for i in range(n)},
         )
         record = await perform_checkin(uow, session=session, attendee=attendee, source=WEB, at=T0)

@@ -13,11 +13,15 @@ from podium.attendance import repository
 from podium.attendance._checks import check_same_event, clean_nonce, instant
 from podium.attendance.errors import (
     AlreadyCheckedIn,
+    EvaluationRequired,
     NonceReused,
     NotCheckedIn,
     WrongCheckinCode,
     WrongCheckoutCode,
 )
+from podium.attendance.leaving import ATTENDANCE_CHANGED, leave_overlapping_sessions
+from podium.credits.service import credit_rules, refresh_attendee_credits
+from podium.credits.types import EvaluationRule
 from podium.enums import AttendanceSource, CheckinAction, DeliveryFormat
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
@@ -94,7 +98,9 @@ def record_checkin(
     A first check-in is two statements: an INSERT of the record that does nothing when the
     attendee has one (waiting for one being made by another transaction) or is not the
     event's, and the history INSERT. Otherwise the record's row is locked and re-read, then
-    updated. Publishes ``attendance.changed`` on the session's channel (not for a replay).
+    updated. Then checks the attendee out of any other session they are in whose hours overlap
+    this one's (``leaving.leave_overlapping_sessions``: one more query when there is none).
+    Publishes ``attendance.changed`` on the session's channel (not for a replay).
     """
     nonce = clean_nonce(nonce)
     at = instant(at)
@@ -109,6 +115,7 @@ def record_checkin(
                 entry=_entry(CheckinAction.CHECKIN, at, source, nonce),
             )
             if checkin_id is not None:
+                _leave_others(work, session, attendee_id, at)
                 work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
                 return checkin_id
         record = repository.lock_checkin_row(work, session_id=session.id, attendee_id=attendee_id)
@@ -137,12 +144,16 @@ def record_checkin(
         work.connection.execute(update(Checkin).where(Checkin.id == record.id).values(changes))
         entry = _entry(CheckinAction.CHECKIN, at, source, nonce)
         repository.add_history_entry(work, values={"checkin_id": record.id, **entry})
+        _leave_others(work, session, attendee_id, at)
         work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
         return int(record.id)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-ATTENDANCE_CHANGED = {"type": "attendance.changed"}
+def _leave_others(work: Work, session: SessionFacts, attendee_id: int, at: datetime) -> None:
+    leave_overlapping_sessions(
+        work, event_id=session.event_id, session_id=session.id, attendee_id=attendee_id, at=at
+    )
 
 
 def _new_record(
@@ -198,8 +209,10 @@ async def perform_checkout(
     check-out. Check-out is possible whether or not the session requires it.
 
     Fails with WrongCheckoutCode when the session has a check-out code and ``code`` does not
-    match it, NotCheckedIn when the attendee is not checked in. Nonces as for
-    :func:`perform_checkin`. Locks the record's row; flushes. Emits ``attendance.changed``
+    match it, NotCheckedIn when the attendee is not checked in, EvaluationRequired when the
+    session's credit rules ask for the evaluation before check-out and the attendee (on the
+    web or at a kiosk) has not submitted it. Nonces as for :func:`perform_checkin`. Locks the
+    record's row; flushes; recomputes the attendee's credits. Emits ``attendance.changed``
     (not for a replay).
     """
     check_same_event(session, attendee)
@@ -212,6 +225,7 @@ async def perform_checkout(
         _check_code(session.checkout_code, code, error=WrongCheckoutCode, action="check out")
         if record is None or not record.checked_in:
             raise NotCheckedIn("You are not checked in to this session, so you cannot check out.")
+        await _check_evaluation(uow, session, record, source)
         try:
             async with uow.session.begin_nested():
                 record.checked_in = False
@@ -223,9 +237,26 @@ async def perform_checkout(
             if attempt + 1 == _ATTEMPTS:
                 raise
             continue
+        await refresh_attendee_credits(uow, event_id=session.event_id, attendee_ids=[attendee.id])
         uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
         return record
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _check_evaluation(
+    uow: UnitOfWork, session: EventSession, record: Checkin, source: AttendanceSource
+) -> None:
+    """EvaluationRequired when an attendee checking themselves out owes the evaluation."""
+    if source not in (AttendanceSource.WEB, AttendanceSource.KIOSK):
+        return
+    if record.evaluation_completed_at is not None:
+        return
+    rules = await credit_rules(uow, session=session)
+    if rules.evaluation_rule == EvaluationRule.FOR_CHECKOUT:
+        raise EvaluationRequired(
+            "Submit this session's evaluation before checking out: "
+            "the session's credit depends on it."
+        )
 
 
 def _code_matches(expected: str | None, given: str | None) -> bool:

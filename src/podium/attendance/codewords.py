@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
@@ -14,11 +15,20 @@ from podium.attendance._checks import (
     field_of_study_named,
     instant,
 )
-from podium.attendance.errors import NonceReused, NotCheckedIn
+from podium.attendance.errors import CodewordsClosed, NonceReused, NotCheckedIn
 from podium.attendance.types import CodewordResult, CodewordTally
+from podium.credits.service import refresh_attendee_credits
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
-from podium.models import Attendee, Codeword, CodewordSubmission, EventSession, FieldOfStudy
+from podium.models import (
+    Attendee,
+    Codeword,
+    CodewordSubmission,
+    Event,
+    EventSession,
+    FieldOfStudy,
+)
+from podium.program.window import session_window
 
 WORD_MAX_LENGTH = 255
 _ATTEMPTS = 2
@@ -43,7 +53,9 @@ async def submit_codeword(
     A ``nonce`` this record already used returns the first result and records nothing.
 
     Fails with InvalidInput for an unknown field of study or a blank word, NotCheckedIn when
-    the attendee is not checked in. Locks the attendee's record row; flushes.
+    the attendee is not checked in, CodewordsClosed outside the session's hours (a codeword
+    proves presence only while the session runs). Locks the attendee's record row; flushes;
+    a new valid codeword recomputes the attendee's credits.
     """
     check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
@@ -57,6 +69,7 @@ async def submit_codeword(
             f"word: is {len(text)} characters long; the limit is {WORD_MAX_LENGTH}", field="word"
         )
     codeword = _matching_codeword(field.codewords, text)
+    await _check_session_runs(uow, session, when)
     for attempt in range(_ATTEMPTS):
         record = await repository.lock_checkin(uow, session_id=session.id, attendee_id=attendee.id)
         if record is not None and nonce is not None:
@@ -96,8 +109,29 @@ async def submit_codeword(
             if attempt + 1 == _ATTEMPTS:
                 raise
             continue
+        if codeword is not None:
+            await refresh_attendee_credits(
+                uow, event_id=session.event_id, attendee_ids=[attendee.id]
+            )
         return _result(field, [*submissions, submission], accepted=codeword is not None)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _check_session_runs(uow: UnitOfWork, session: EventSession, when: datetime) -> None:
+    event = await uow.session.get(Event, session.event_id)
+    timezone = event.timezone if event is not None else None
+    starts, ends = session_window(session.date, session.start_time, session.end_time, timezone)
+    if starts is None or ends is None or starts <= when <= ends:
+        return
+    zone = ZoneInfo(timezone) if timezone else UTC
+    hours = f"{starts.astimezone(zone):%H:%M} to {ends.astimezone(zone):%H:%M}"
+    if when < starts:
+        raise CodewordsClosed(
+            f"This session has not started yet: enter its codewords while it runs ({hours})."
+        )
+    raise CodewordsClosed(
+        f"This session has ended ({hours}): codewords can no longer be entered for it."
+    )
 
 
 def tally_codewords(

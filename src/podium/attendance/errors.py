@@ -37,3 +37,17 @@ class NonceReused(PodiumError):
 class CheckinNotFound(PodiumError):
     code = "checkin_not_found"
     kind = ErrorKind.NOT_FOUND
+
+
+class EvaluationRequired(PodiumError):
+    """The session's rules ask for its evaluation before check-out."""
+
+    code = "evaluation_required"
+    kind = ErrorKind.CONFLICT
+
+
+class CodewordsClosed(PodiumError):
+    """A codeword entered outside the session's hours."""
+
+    code = "codewords_closed"
+    kind = ErrorKind.CONFLICT

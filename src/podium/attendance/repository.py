@@ -8,7 +8,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Row, Select, Table, bindparam, delete, func, insert, select
+from sqlalchemy import (
+    CursorResult,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.orm import selectinload
 
 from podium.kit.db import UnitOfWork
@@ -20,6 +31,7 @@ from podium.models import (
     CheckinHistoryEntry,
     CodewordSubmission,
     CreditAdjustment,
+    CreditAward,
     FieldOfStudy,
 )
 from podium.people.repository import insert_once_for_an_attendee
@@ -283,6 +295,8 @@ class SessionAttendanceRows:
     submissions: dict[int, list[tuple[int, int]]]
     # record id -> field of study id -> credits awarded by hand
     adjustments: dict[int, dict[int, Decimal]]
+    # record id -> field of study id -> credits the rules award (``credit_awards``)
+    awarded: dict[int, dict[int, Decimal]]
     fields_of_study: list[FieldOfStudy]
 
 
@@ -298,7 +312,8 @@ async def load_session_attendance_rows(
     but the fields of study.
 
     Three queries whatever the number of records when the session has no fields of study,
-    six when it has (records, history, fields, their codewords, submissions, adjustments).
+    six when it has (records, history, fields, their codewords, submissions, the credits
+    awarded by hand and by the rules).
     """
     ids = select(Checkin.id).join(Attendee, Attendee.id == Checkin.attendee_id)
     ids = _record_filter(ids, session_id, email_key, external_id_key)
@@ -342,6 +357,7 @@ async def load_session_attendance_rows(
     )
     submissions: dict[int, list[tuple[int, int]]] = {}
     adjustments: dict[int, dict[int, Decimal]] = {}
+    awards: dict[int, dict[int, Decimal]] = {}
     if fields:
         valid = await connection.execute(
             select(
@@ -357,20 +373,31 @@ async def load_session_attendance_rows(
         )
         for checkin_id, field_id, codeword_id in valid:
             submissions.setdefault(checkin_id, []).append((field_id, cast(int, codeword_id)))
-        awarded = await connection.execute(
+        credited = await connection.execute(
             select(
+                literal(True).label("by_hand"),
                 CreditAdjustment.checkin_id,
                 CreditAdjustment.field_of_study_id,
                 CreditAdjustment.credits,
-            ).where(CreditAdjustment.checkin_id.in_(ids.scalar_subquery()))
+            )
+            .where(CreditAdjustment.checkin_id.in_(ids.scalar_subquery()))
+            .union_all(
+                select(
+                    literal(False),
+                    CreditAward.checkin_id,
+                    CreditAward.field_of_study_id,
+                    CreditAward.credits,
+                ).where(CreditAward.checkin_id.in_(ids.scalar_subquery()))
+            )
         )
-        for checkin_id, field_id, credits in awarded:
-            adjustments.setdefault(checkin_id, {})[field_id] = credits
+        for by_hand, checkin_id, field_id, credits in credited:
+            (adjustments if by_hand else awards).setdefault(checkin_id, {})[field_id] = credits
     return SessionAttendanceRows(
         records=rows,
         history=history,
         submissions=submissions,
         adjustments=adjustments,
+        awarded=awards,
         fields_of_study=fields,
     )
 

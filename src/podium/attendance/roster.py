@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,7 @@ from podium.people.service import attendee_details, find_or_create_attendees
 from podium.people.types import AttendeeDetails
 
 _ATTEMPTS = 2
+_NONE = Decimal(0)
 # CheckinAction(value) costs microseconds; a report makes one per history entry
 _ACTIONS = {str(action.value): action for action in CheckinAction}
 
@@ -197,17 +199,17 @@ def _details(index: int, entry: PreloadAttendee) -> AttendeeDetails:
 
 
 def _records(attendance: repository.SessionAttendanceRows) -> list[AttendanceRecord]:
-    """The report's records from plain rows; what records without codewords or adjustments
-    show of the fields of study is built once and shared."""
-    fields = [(field, field.credits, _tally(field, ())) for field in attendance.fields_of_study]
+    """The report's records from plain rows; what records without codewords or credits show
+    of the fields of study is built once and shared."""
+    fields = [(field, _tally(field, ())) for field in attendance.fields_of_study]
     plain = tuple(
         FieldOfStudyAttendance(
-            name=field.name, credits=credits, credits_adjusted=False, codewords=tally
+            name=field.name, credits=_NONE, credits_adjusted=False, codewords=tally
         )
-        for field, credits, tally in fields
+        for field, tally in fields
     )
     history_of, submissions_of = attendance.history, attendance.submissions
-    adjustments_of = attendance.adjustments
+    adjustments_of, awarded_of = attendance.adjustments, attendance.awarded
     records = []
     checkin_facts, attendee_facts = CheckinFacts._make, AttendeeFacts._make
     split = len(CheckinFacts._fields)
@@ -215,19 +217,21 @@ def _records(attendance: repository.SessionAttendanceRows) -> list[AttendanceRec
         checkin = checkin_facts(row[:split])
         submitted = submissions_of.get(checkin.id)
         adjusted = adjustments_of.get(checkin.id)
-        if submitted is None and adjusted is None:
+        awarded = awarded_of.get(checkin.id)
+        if submitted is None and adjusted is None and awarded is None:
             studied = plain
         else:
             adjusted = adjusted or {}
+            awarded = awarded or {}
             codeword_ids = [codeword_id for _field_id, codeword_id in submitted or ()]
             studied = tuple(
                 FieldOfStudyAttendance(
                     name=field.name,
-                    credits=adjusted.get(field.id, credits),
+                    credits=adjusted.get(field.id, awarded.get(field.id, _NONE)),
                     credits_adjusted=field.id in adjusted,
                     codewords=_tally(field, codeword_ids) if submitted else tally,
                 )
-                for field, credits, tally in fields
+                for field, tally in fields
             )
         history = tuple(
             HistoryItem(action=_ACTIONS[action], at=at, source=source)

@@ -15,6 +15,7 @@ from podium.attendance._checks import field_of_study_named
 from podium.attendance.checkin import perform_checkin, perform_checkout, record_checkin
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
+from podium.attendance.leaving import check_out_ended_sessions
 from podium.attendance.roster import (
     attendance_version,
     clear_attendance,
@@ -23,14 +24,22 @@ from podium.attendance.roster import (
     remove_checkins,
     total_time_attended,
 )
+from podium.credits.service import audit_adjustment, computed_credits
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
-from podium.models import Attendee, Checkin, CreditAdjustment, EventSession
+from podium.models import (
+    Attendee,
+    Checkin,
+    CreditAdjustment,
+    EventSession,
+    FieldOfStudy,
+)
 
 __all__ = [
     "adjust_credits",
     "attendance_version",
+    "check_out_ended_sessions",
     "clear_attendance",
     "get_checkin",
     "list_attendance",
@@ -39,6 +48,7 @@ __all__ = [
     "preload_attendees",
     "record_checkin",
     "remove_checkins",
+    "remove_credit_adjustment",
     "set_admin_note",
     "set_attendee_note",
     "submit_codeword",
@@ -72,9 +82,10 @@ async def adjust_credits(
     """Award ``credits`` by hand for one field of study of the record's session (admin).
 
     Creates the record's adjustment for that field or replaces it (credits, reason, who,
-    when); from then on the record shows these credits for the field instead of the
-    session's. InvalidInput for an unknown field of study or credits that are negative, not
-    a number, or finer than 0.0001. Flushes.
+    when); from then on the record shows these credits for the field instead of the computed
+    ones, which stay beside them (``credit_awards``). Adds a credit audit log entry with the
+    computed, the previous and the new credits, who and why. InvalidInput for an unknown
+    field of study or credits that are negative, not a number, or finer than 0.0001. Flushes.
     """
     _check_credits(credits)
     field = await field_of_study_named(uow, session_id=checkin.session_id, name=field_of_study_name)
@@ -84,6 +95,7 @@ async def adjust_credits(
         adjustment = await repository.find_credit_adjustment(
             uow, checkin_id=checkin.id, field_of_study_id=field.id
         )
+        previous = adjustment.credits if adjustment is not None else None
         try:
             async with uow.session.begin_nested():
                 if adjustment is None:
@@ -97,8 +109,67 @@ async def adjust_credits(
             if attempt + 1 == _ATTEMPTS:
                 raise
             continue
+        await _audit(
+            uow, checkin, field, previous=previous, new=credits, reason=reason, actor=adjusted_by
+        )
         return adjustment
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def remove_credit_adjustment(
+    uow: UnitOfWork,
+    *,
+    checkin: Checkin,
+    field_of_study_name: str,
+    reason: str | None = None,
+    removed_by: str | None = None,
+) -> bool:
+    """Remove an administrator's credits for one field of study of the record: the computed
+    credits count again. Adds a credit audit log entry (who, why, the credits removed).
+    False when there was no adjustment (nothing written). InvalidInput for an unknown field
+    of study. Flushes."""
+    field = await field_of_study_named(uow, session_id=checkin.session_id, name=field_of_study_name)
+    adjustment = await repository.find_credit_adjustment(
+        uow, checkin_id=checkin.id, field_of_study_id=field.id
+    )
+    if adjustment is None:
+        return False
+    previous = adjustment.credits
+    await uow.session.delete(adjustment)
+    await uow.session.flush()
+    await _audit(uow, checkin, field, previous=previous, new=None, reason=reason, actor=removed_by)
+    return True
+
+
+async def _audit(
+    uow: UnitOfWork,
+    checkin: Checkin,
+    field: FieldOfStudy,
+    *,
+    previous: Decimal | None,
+    new: Decimal | None,
+    reason: str | None,
+    actor: str | None,
+) -> None:
+    session = await uow.session.get(EventSession, checkin.session_id)
+    attendee = await uow.session.get(Attendee, checkin.attendee_id)
+    assert session is not None and attendee is not None  # a record's own rows
+    computed = await computed_credits(uow, checkin_id=checkin.id, field_of_study_id=field.id)
+    name = " ".join(p for p in (attendee.first_name, attendee.last_name) if p)
+    audit_adjustment(
+        uow,
+        event_id=session.event_id,
+        checkin_id=checkin.id,
+        session=session,
+        attendee=f"{name} <{attendee.email}>" if attendee.email else name,
+        field_of_study=field.name,
+        computed=computed,
+        previous=previous,
+        new=new,
+        reason=reason,
+        actor=actor,
+    )
+    await uow.session.flush()
 
 
 async def set_attendee_note(uow: UnitOfWork, *, checkin: Checkin, note: str | None) -> Checkin:

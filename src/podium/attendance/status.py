@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from podium.attendance import status_repository
 from podium.attendance._checks import check_same_event, instant
 from podium.attendance.codewords import tally_codewords
 from podium.attendance.types import FieldOfStudyAttendance
+from podium.credits.service import credit_rules
+from podium.credits.types import EvaluationRule
 from podium.enums import CheckinAction
 from podium.kit.db import UnitOfWork
 from podium.models import (
@@ -24,6 +25,7 @@ from podium.models import (
     EventSession,
     FieldOfStudy,
 )
+from podium.program.window import session_window
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +39,8 @@ class AttendeeSessionStatus:
     evaluation answers in the form's order (question and presenter loaded).
     ``session_ended``: the session's end (its end time on its date, in the event's time zone;
     the end of that date without an end time) has passed; False for a session without a date.
+    ``evaluation_before_checkout``: the session's credit rules ask for the evaluation before
+    the attendee checks out.
     """
 
     checkin: Checkin | None
@@ -48,6 +52,7 @@ class AttendeeSessionStatus:
     evaluation_submitted_at: dt.datetime | None
     evaluation_answers: tuple[EvaluationResponse, ...]
     session_ended: bool
+    evaluation_before_checkout: bool = False
 
     @property
     def checked_out(self) -> bool:
@@ -55,8 +60,13 @@ class AttendeeSessionStatus:
 
     @property
     def evaluation_open(self) -> bool:
-        """The attendee may evaluate the session: they checked out, or it has ended."""
-        return self.checked_out or self.session_ended
+        """The attendee may evaluate the session: they checked out, or it has ended, or they are
+        in it and must evaluate it before checking out."""
+        return (
+            self.checked_out
+            or self.session_ended
+            or (self.checked_in and self.evaluation_before_checkout)
+        )
 
     @property
     def evaluation_submitted(self) -> bool:
@@ -67,7 +77,7 @@ async def attendee_session_status(
     uow: UnitOfWork, *, session: EventSession, attendee: Attendee, at: dt.datetime | None = None
 ) -> AttendeeSessionStatus:
     """``attendee``'s status in ``session`` as of ``at`` (default: now). Reads only; at most
-    seven queries whatever the numbers of codewords, history entries and answers."""
+    nine queries whatever the numbers of codewords, history entries and answers."""
     check_same_event(session, attendee)
     now = instant(at)
     checkin = await status_repository.find_checkin_with_details(
@@ -94,18 +104,16 @@ async def attendee_session_status(
         evaluation_submitted_at=_evaluation_submitted_at(checkin, answers),
         evaluation_answers=tuple(answers),
         session_ended=_ended(session, event.timezone if event is not None else None, now),
+        evaluation_before_checkout=(
+            (await credit_rules(uow, session=session)).evaluation_rule
+            == EvaluationRule.FOR_CHECKOUT
+        ),
     )
 
 
 def session_ends_at(session: EventSession, timezone: str | None) -> dt.datetime | None:
-    """The instant ``session`` ends: its end time on its date in the event's time zone (UTC
-    when the event has none), the end of its date without an end time; None without a date."""
-    if session.date is None:
-        return None
-    zone = ZoneInfo(timezone) if timezone else dt.UTC
-    if session.end_time is not None:
-        return dt.datetime.combine(session.date, session.end_time, tzinfo=zone)
-    return dt.datetime.combine(session.date + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    """The instant ``session`` ends (``program.window.session_window``); None without a date."""
+    return session_window(session.date, session.start_time, session.end_time, timezone)[1]
 
 
 def _ended(session: EventSession, timezone: str | None, now: dt.datetime) -> bool:

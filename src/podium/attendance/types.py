@@ -59,8 +59,8 @@ class CodewordResult:
 class FieldOfStudyAttendance:
     """A field of study as it appears on a check-in record.
 
-    ``credits`` is what an administrator awarded by hand when ``credits_adjusted``, else the
-    session's credits for the field.
+    ``credits`` is what an administrator awarded by hand when ``credits_adjusted``, else what
+    the credit rules award the record (``credit_awards``; 0 before any is computed).
     """
 
     name: str

@@ -1,4 +1,5 @@
-"""``podium credits …``: continuing-education credits (the group's commands live here)."""
+"""``podium credits …``: continuing-education credits: ``export`` here; ``rules``,
+``recompute``, ``adjust`` and ``audit`` in ``cli/credit_rules.py``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from podium.cli import credit_rules
 from podium.cli.running import fail, run_in_unit_of_work
 from podium.credits.export import (
     ExportFormat,
@@ -24,6 +26,10 @@ from podium.events.service import get_event
 from podium.kit.db import UnitOfWork
 
 app = typer.Typer(help="Continuing-education credits.", no_args_is_help=True)
+app.command("rules")(credit_rules.rules)
+app.command("recompute")(credit_rules.recompute)
+app.command("adjust")(credit_rules.adjust)
+app.command("audit")(credit_rules.audit)
 
 EventUri = Annotated[
     str, typer.Option("--event", metavar="URI", help='The event\'s URI, e.g. "demo".')

@@ -13,12 +13,14 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
 from podium.attendance.service import (
+    check_out_ended_sessions,
     perform_checkin,
     perform_checkout,
     preload_attendees,
@@ -27,6 +29,8 @@ from podium.attendance.service import (
 from podium.attendance.types import PreloadAttendee
 from podium.cli import demo_data
 from podium.cli.running import load_settings, run_in_unit_of_work
+from podium.credits.service import set_credit_rules
+from podium.credits.types import CodewordRule, EvaluationRule, RulesChange
 from podium.enums import AttendanceSource, DeliveryFormat, EvaluationQuestionKind, PollType
 from podium.evaluations.service import (
     define_evaluation_question,
@@ -62,6 +66,19 @@ SLOTS = [
     (time(15, 15), time(16, 30)),
 ]
 SESSIONS_PER_DAY = (14, 14, 12)
+# NASBA-style: 50 minutes a credit, partial credit in fifths, half of a field's codewords,
+# ten minutes' grace at either end; ethics sessions want every codeword and the evaluation
+CREDIT_RULES = RulesChange(
+    minutes_per_credit=50,
+    partial_credit_step=Decimal("0.2"),
+    codeword_rule=CodewordRule.RATIO,
+    codeword_minimum=Decimal("0.5"),
+    late_checkin_minutes=10,
+    early_checkout_minutes=10,
+)
+ETHICS_RULES = RulesChange(
+    codeword_rule=CodewordRule.ALL, evaluation_rule=EvaluationRule.FOR_CREDIT
+)
 RATING = ["1 - Poor", "2 - Fair", "3 - Good", "4 - Very good", "5 - Excellent"]
 
 
@@ -76,6 +93,7 @@ class DemoSummary:
     votes: int = 0
     questions: int = 0
     evaluations: int = 0
+    checked_out_at_end: int = 0
 
 
 @dataclass
@@ -112,13 +130,20 @@ async def load_demo(
             start_date=first_day,
             end_date=first_day + timedelta(days=len(SESSIONS_PER_DAY) - 1),
             moderator_password="moderate-demo",
+            organizer="Heartland Society of CPAs",
             custom_attendee_field_1="Registration ID",
             custom_attendee_field_2="License State",
         ),
     )
     summary = DemoSummary(event=event)
     await _define_evaluation(uow, event)
+    await set_credit_rules(uow, event=event, change=CREDIT_RULES, actor="demo")
     slots = await _create_program(uow, event, first_day, rng)
+    for slot in slots:
+        if "Ethics" in slot.session.name:
+            await set_credit_rules(
+                uow, event=event, session=slot.session, change=ETHICS_RULES, actor="demo"
+            )
     summary.sessions = len(slots)
     people = await _create_attendees(uow, event, attendees, rng)
     summary.attendees = len(people)
@@ -129,6 +154,9 @@ async def load_demo(
         await _attend(uow, attendee, list(parallel.values()), now, rng, summary)
     for slot in slots:
         await _run_live(uow, slot, now, rng, summary)
+    # as a running server would have: whoever is still in a session that has ended is checked
+    # out at its end
+    summary.checked_out_at_end = await uow.run(partial(check_out_ended_sessions, now=now))
     return summary
 
 
@@ -471,7 +499,11 @@ def demo(
             f'Loaded the demo event "{event}": {summary.sessions} sessions, {summary.attendees} '
             f"attendees, {summary.checkins} check-ins, {summary.preloaded} preloaded, "
             f"{summary.codewords} codewords entered, {summary.votes} votes, {summary.questions} "
-            f"questions, {summary.evaluations} evaluations."
+            f"questions, {summary.evaluations} evaluations; "
+            f"{summary.checked_out_at_end} checked out at the end of their session. "
+            "Credits: 50 minutes a credit in steps of 0.2, half the codewords (ethics: all of "
+            "them and the evaluation); see an attendee's with `podium certificates build "
+            f"--event {summary.event.uri} --attendee EMAIL`."
         )
 
     async def tour(uow: UnitOfWork) -> list[str]:

@@ -11,16 +11,17 @@ ROOMS: list[str] = [
     "Willow Studio",
 ]
 
-# (title, fields of study {name: credits})
+# (title, fields of study {name: credits}); every session lasts 75 minutes, which earns at
+# most 1.5 credits at the demo's 50 minutes a credit
 TALKS = [
     ("Opening Keynote: The Auditor of 2030", {"Auditing": "1"}),
     ("Revenue Recognition After ASC 606: Five Years On", {"Accounting": "1.5"}),
     ("Lease Accounting Pitfalls in Mid-Size Firms", {"Accounting": "1"}),
-    ("Ethics for CPAs: Independence in the Age of Advisory", {"Ethics": "2"}),
+    ("Ethics for CPAs: Independence in the Age of Advisory", {"Ethics": "1.5"}),
     ("Data Analytics for Audit Sampling", {"Auditing": "1", "Information Technology": "0.5"}),
     ("Cybersecurity Risk Assessment for Small Practices", {"Information Technology": "1.5"}),
     ("State and Local Tax Nexus Update", {"Taxes": "1.5"}),
-    ("Partnership Taxation: Capital Accounts Demystified", {"Taxes": "2"}),
+    ("Partnership Taxation: Capital Accounts Demystified", {"Taxes": "1.5"}),
     ("Fraud Red Flags in Expense Reporting", {"Auditing": "1"}),
     ("Not-for-Profit Financial Statements", {"Accounting": "1.5"}),
     ("Leading Remote Audit Teams", {"Personal Development": "1"}),
@@ -32,7 +33,7 @@ TALKS = [
         "Blockchain and Digital Assets for Accountants",
         {"Information Technology": "1", "Accounting": "0.5"},
     ),
-    ("International Tax: Pillar Two in Practice", {"Taxes": "2"}),
+    ("International Tax: Pillar Two in Practice", {"Taxes": "1.5"}),
     ("Forensic Accounting Case Studies", {"Auditing": "1.5"}),
     ("Cash Flow Forecasting for Clients", {"Finance": "1"}),
     ("Business Valuation Fundamentals", {"Finance": "1.5"}),
@@ -43,13 +44,13 @@ TALKS = [
     ("Negotiation Skills for Client Service", {"Personal Development": "1"}),
     ("Audit Quality Indicators", {"Auditing": "1"}),
     ("Employee Benefit Plan Audits", {"Auditing": "1.5"}),
-    ("Individual Tax Update", {"Taxes": "2"}),
+    ("Individual Tax Update", {"Taxes": "1.5"}),
     ("Budgeting for Local Governments", {"Finance": "1"}),
     ("Writing Clear Management Letters", {"Communications": "1"}),
     ("AI Tools in the Accounting Practice", {"Information Technology": "1"}),
     ("Going Concern Assessments", {"Auditing": "1"}),
     ("Succession Planning for Firm Owners", {"Personal Development": "1"}),
-    ("Revenue Cycle Controls Workshop", {"Auditing": "2"}),
+    ("Revenue Cycle Controls Workshop", {"Auditing": "1.5"}),
     ("Consolidations and Intercompany Eliminations", {"Accounting": "1.5"}),
     ("Sales Tax in the Marketplace Economy", {"Taxes": "1"}),
     ("Closing Keynote: Trust, Numbers and the Public Interest", {"Ethics": "1"}),

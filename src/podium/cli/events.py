@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -50,6 +51,17 @@ def _optional(value: str | None) -> Change[str | None]:
     return value or None
 
 
+def _day(value: str | None, option: str) -> Change[date | None]:
+    if value is None:
+        return KEEP
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f'{option}: "{value}" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30')
+
+
 @app.command("set")
 def set_settings(
     uri: Annotated[str, typer.Argument(metavar="URI", help="The event to change.")],
@@ -72,6 +84,21 @@ def set_settings(
             help='The password of the moderator pages and the kiosk; "" closes them.',
         ),
     ] = None,
+    organizer: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help='Who runs the event; printed on its certificates of credit. "" removes it.',
+        ),
+    ] = None,
+    start_date: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help='The first day; "" removes it.'),
+    ] = None,
+    end_date: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help='The last day; "" removes it.'),
+    ] = None,
     attendee_field: Annotated[
         list[str] | None,
         typer.Option(
@@ -93,7 +120,10 @@ def set_settings(
         timezone=_optional(timezone),
         app_password=_optional(app_password),
         moderator_password=_optional(moderator_password),
-        **fields,  # type: ignore[arg-type]
+        organizer=_optional(organizer),
+        start_date=_day(start_date, "--start-date"),
+        end_date=_day(end_date, "--end-date"),
+        **fields,
     )
 
     async def work(uow: UnitOfWork) -> Event:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from podium.cli import apikeys, credits, database, demo, events, serve
+from podium.cli import apikeys, certificates, credits, database, demo, events, serve
 
 app = typer.Typer(
     name="podium",
@@ -25,6 +25,7 @@ app.add_typer(events.app, name="event")
 app.add_typer(apikeys.app, name="apikey")
 app.add_typer(credits.app, name="credits")
 app.command("demo")(demo.demo)
+app.add_typer(certificates.app, name="certificates")
 
 
 def main() -> None:

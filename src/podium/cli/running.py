@@ -9,7 +9,9 @@ database that cannot be reached) is printed as one line on standard error and ex
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -118,3 +120,14 @@ def run_migrations() -> Settings:
 
     run(_run(), settings=settings)
     return settings
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error for runs of more than one step, when a person watches
+    (standard error is a terminal); otherwise nothing is shown. Yields ``advance(steps)``."""
+    if total <= 1 or not sys.stderr.isatty():
+        yield lambda _steps: None
+        return
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update

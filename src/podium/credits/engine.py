@@ -55,13 +55,14 @@ def format_credits(credits: Decimal) -> str:
     return text
 
 
-def missing_for(decision: CreditDecision) -> tuple[str, ...]:
-    """What stands between the attendee and the field's full credit, in words."""
-    missing = []
-    if any(reason.code == "still_checked_in" for reason in decision.reasons):
-        missing.append("check-out (still checked in)")
+def missing_for(decision: CreditDecision, *, checked_in: bool = False) -> tuple[str, ...]:
+    """What stands between the attendee and the field's full credit, in words; ``checked_in``:
+    they are in the session now (their time so far counts at check-out)."""
+    missing = ["check-out (time counts from it)"] if checked_in else []
     required = decision.seconds_required
-    if required is not None and decision.seconds_attended < required:
+    if checked_in:
+        pass  # their time so far is not counted yet: what is missing of it is not known
+    elif required is not None and decision.seconds_attended < required:
         short = math.ceil((required - decision.seconds_attended) / 60)
         missing.append(f"{short} more minute{'s' if short != 1 else ''} in the session")
     elif required is None and decision.seconds_attended == 0:
@@ -79,14 +80,6 @@ def _decide(
     rules = record.session.rules
     possible = field.credits
     reasons: list[Reason] = []
-    open_stay = any(stay.left is None for stay in record.stays)
-    if open_stay:
-        reasons.append(
-            Reason(
-                code="still_checked_in",
-                text="Still checked in: time counts from check-out or the session's end.",
-            )
-        )
     if lost:
         reasons.append(
             Reason(
@@ -99,22 +92,12 @@ def _decide(
     valid = _valid_codewords(record, field)
     required = _codewords_required(rules, len(field.codeword_ids))
     if field.codeword_ids or required:
+        entered = f"{valid} of {len(field.codeword_ids)} codewords entered; {required} needed"
         if valid < required:
             credits = _ZERO
-            reasons.append(
-                Reason(
-                    code="codewords_short",
-                    text=f"{valid} of the {required} codewords needed were entered "
-                    f"({len(field.codeword_ids)} announced): no credit.",
-                )
-            )
+            reasons.append(Reason(code="codewords_short", text=f"{entered}: no credit."))
         elif required:
-            reasons.append(
-                Reason(
-                    code="codewords_met",
-                    text=f"{valid} of the {required} codewords needed were entered.",
-                )
-            )
+            reasons.append(Reason(code="codewords_met", text=f"{entered}."))
     evaluation_required = rules.evaluation_rule != EvaluationRule.NONE
     if evaluation_required:
         if record.evaluation_submitted:

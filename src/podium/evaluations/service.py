@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from podium.credits.service import refresh_attendee_credits
 from podium.enums import EvaluationQuestionKind
 from podium.evaluations import repository
 from podium.evaluations.errors import InvalidAnswer
@@ -303,8 +304,13 @@ async def submit_evaluation(
     await uow.session.flush()
     checkin = await repository.find_checkin(uow, session=session, attendee=attendee)
     if checkin is not None:
+        first = checkin.evaluation_completed_at is None
         checkin.evaluation_completed_at = now
         await uow.session.flush()
+        if first:
+            await refresh_attendee_credits(
+                uow, event_id=session.event_id, attendee_ids=[attendee.id]
+            )
     return responses
 
 

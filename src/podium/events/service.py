@@ -6,6 +6,7 @@ import dataclasses
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from podium.credits.service import refresh_attendee_credits
 from podium.events import repository
 from podium.events.errors import EventNotFound, EventUriTaken
 from podium.events.types import EventChanges
@@ -15,6 +16,9 @@ from podium.kit.errors import InvalidInput
 from podium.models import Event
 
 _URI = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+_ORGANIZER_LENGTH = 255
 
 
 def validate_timezone(name: str, *, field: str = "timezone") -> str:
@@ -75,6 +79,7 @@ async def update_event_settings(uow: UnitOfWork, *, event: Event, changes: Event
     """Apply a partial update to the event's settings; fields left KEEP do not change.
 
     Validates everything before changing anything, so a bad field leaves the event as it was.
+    A new time zone moves when every session runs: the event's credits are recomputed.
     """
     values = {f.name: getattr(changes, f.name) for f in dataclasses.fields(changes)}
     values = {name: value for name, value in values.items() if value is not KEEP}
@@ -90,7 +95,19 @@ async def update_event_settings(uow: UnitOfWork, *, event: Event, changes: Event
         raise InvalidInput(
             f"end_date: the event cannot end ({end}) before it starts ({start})", field="end_date"
         )
+    organizer = values.get("organizer")
+    if isinstance(organizer, str):
+        values["organizer"] = organizer.strip() or None
+        if len(organizer.strip()) > _ORGANIZER_LENGTH:
+            raise InvalidInput(
+                f"organizer: is {len(organizer.strip())} characters long; the limit is "
+                f"{_ORGANIZER_LENGTH}",
+                field="organizer",
+            )
+    moved = "timezone" in values and values["timezone"] != event.timezone
     for attribute, value in values.items():
         setattr(event, attribute, value.strip() if attribute == "name" else value)
     await uow.session.flush()
+    if moved:
+        await refresh_attendee_credits(uow, event_id=event.id)
     return event

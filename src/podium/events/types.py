@@ -10,13 +10,15 @@ from podium.kit.changes import KEEP, Change
 class EventChanges:
     """A partial update of an event's settings; every field defaults to KEEP (no change).
 
-    ``name`` cannot be unset. ``timezone`` None means "no time zone".
+    ``name`` cannot be unset. ``timezone`` None means "no time zone". ``organizer``: who runs
+    the event and stands behind its certificates of credit.
     """
 
     name: Change[str] = KEEP
     start_date: Change[date | None] = KEEP
     end_date: Change[date | None] = KEEP
     timezone: Change[str | None] = KEEP
+    organizer: Change[str | None] = KEEP
     app_password: Change[str | None] = KEEP
     moderator_password: Change[str | None] = KEEP
     custom_attendee_field_1: Change[str | None] = KEEP

@@ -147,6 +147,15 @@ async def get_attendee(uow: UnitOfWork, *, event: Event, attendee_id: int) -> At
     return attendee
 
 
+async def attendees_with_email(uow: UnitOfWork, *, event: Event, email: str) -> list[Attendee]:
+    """The attendees of ``event`` with ``email`` (case-insensitive), oldest first: emails are
+    not unique, so there may be several."""
+    key = email.strip().casefold()
+    if not key:
+        return []
+    return await repository.find_attendees_by_keys(uow, event=event, email_keys=[key])
+
+
 class _Index:
     """Attendees by external id and by email, oldest first, as matching needs them."""
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from podium.credits.service import refresh_attendee_credits
 from podium.enums import DeliveryFormat
 from podium.kit import ids
 from podium.kit.changes import KEEP, Change
@@ -54,6 +55,8 @@ _SHORT_TEXT = {
 }
 # Fields of SessionDraft/SessionChanges that are not plain columns of EventSession.
 _NOT_COLUMNS = frozenset({"location", "presenters", "fields_of_study"})
+# the columns that decide when a session runs, and so its attendees' time
+_TIMES = frozenset({"date", "start_time", "end_time"})
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -140,7 +143,9 @@ async def update_session(
     (case-insensitively) keeps its row, so its codewords and the attendees' codeword submissions
     and credit adjustments stay too; fields of study that go are deleted with all of those.
     Makes rooms and presenters as :func:`create_session` does. Validates everything before
-    writing anything; flushes. Returns the session with its room, presenters and fields loaded.
+    writing anything; flushes. A change of the session's date, times or fields of study
+    recomputes its attendees' credits. Returns the session with its room, presenters and
+    fields loaded.
     """
     if session.event_id != event.id:
         raise SessionNotFound(f'There is no session with the id "{session.public_id}" in this app.')
@@ -184,6 +189,8 @@ async def update_session(
     if fields_of_study is not KEEP:
         session.fields_of_study = _replace_fields_of_study(session.fields_of_study, fields_of_study)
     await uow.session.flush()
+    if fields_of_study is not KEEP or _TIMES.intersection(columns):
+        await refresh_attendee_credits(uow, event_id=event.id, session_id=session.id)
     return session
 
 
@@ -203,7 +210,8 @@ async def set_codewords(
 
     Words are trimmed and deduplicated case-insensitively (the first spelling wins); a blank word
     is refused; an empty list removes them all. A word that stays keeps its row, so attendees who
-    already submitted it keep it as valid. Flushes. Returns the field with its codewords.
+    already submitted it keep it as valid. Flushes; recomputes the session's attendees'
+    credits. Returns the field with its codewords.
     """
     cleaned: dict[str, str] = {}
     for index, word in enumerate(words):
@@ -229,6 +237,7 @@ async def set_codewords(
         replaced.append(codeword)
     field.codewords = replaced
     await uow.session.flush()
+    await refresh_attendee_credits(uow, event_id=session.event_id, session_id=session.id)
     return field
 
 

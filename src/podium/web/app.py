@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,13 +20,14 @@ from podium.web import health
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
-from podium.web.pages.app import create_pages_app
+from podium.web.pages.app import create_certificates_app, create_pages_app
 from podium.web.pages.attendee.express import ExpressLane
-from podium.web.pages.urls import PAGES_PREFIX
+from podium.web.pages.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
 from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
+from podium.web.session_end import check_out_at_session_ends
 
 STATIC_DIRECTORY = Path(__file__).parent / "static"
 
@@ -56,9 +59,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        session_ends = (
+            asyncio.create_task(
+                check_out_at_session_ends(
+                    database, every_seconds=settings.session_end_check_seconds
+                )
+            )
+            if settings.session_end_check_seconds > 0
+            else None
+        )
         try:
             yield
         finally:
+            if session_ends is not None:
+                session_ends.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await session_ends
             await hub.close()
             await runtime.limiter.close()
             if owns_broker:
@@ -70,6 +86,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.runtime = runtime
     app.mount("/api/v2", create_conferences_io_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
+    app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.include_router(health.router)
     # inside the body limit and the metrics: the common check-ins and votes, before routing

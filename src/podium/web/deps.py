@@ -8,7 +8,7 @@ then failed to commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -39,14 +39,18 @@ def client_ip(request: Request) -> str | None:
 
 class TransactionalRoute(APIRoute):
     """Runs each request in one unit of work: committed when the handler returns a success,
-    rolled back when it raises or answers an error."""
+    rolled back when it raises or answers an error. GET, HEAD and OPTIONS read (on SQLite, from
+    the engine whose transactions do not take the write lock) unless ``writes_on_read``."""
+
+    writes_on_read: ClassVar[bool] = False
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def transactional_handler(request: Request) -> Response:
             runtime = get_runtime(request)
-            uow = runtime.database.unit_of_work(write=request.method not in _READ_METHODS)
+            write = self.writes_on_read or request.method not in _READ_METHODS
+            uow = runtime.database.unit_of_work(write=write)
             request.scope[_UOW_KEY] = uow
             try:
                 response = await handler(request)
@@ -62,3 +66,10 @@ class TransactionalRoute(APIRoute):
                 await uow.close()
 
         return transactional_handler
+
+
+class WritingRoute(TransactionalRoute):
+    """A :class:`TransactionalRoute` whose GET requests write too (a download that issues the
+    document it sends), so that they take the write lock when they begin."""
+
+    writes_on_read = True

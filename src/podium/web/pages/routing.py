@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from podium.web.deps import TransactionalRoute
+from podium.web.deps import TransactionalRoute, WritingRoute
 from podium.web.pages.csrf import verify_csrf
 
 
 def page_router() -> APIRouter:
     return APIRouter(route_class=TransactionalRoute, dependencies=[Depends(verify_csrf)])
+
+
+def writing_page_router() -> APIRouter:
+    """A :func:`page_router` whose GET pages write (see :class:`WritingRoute`)."""
+    return APIRouter(route_class=WritingRoute, dependencies=[Depends(verify_csrf)])

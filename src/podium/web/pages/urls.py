@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from podium.credits.certificates import VERIFICATION_PATH, verification_path
+
 PAGES_PREFIX = "/e"
+# the public verification pages of certificates (outside the pages app: no event in the path)
+CERTIFICATES_PREFIX = VERIFICATION_PATH.rstrip("/")
 
 
 def event_url(uri: str) -> str:
@@ -34,3 +38,18 @@ def kiosk_url(uri: str) -> str:
 
 def static_url(path: str) -> str:
     return f"/static/{path}"
+
+
+def event_certificate_url(uri: str) -> str:
+    """The signed-in attendee's certificate for the whole event (a PDF)."""
+    return f"{event_url(uri)}/credits/certificate.pdf"
+
+
+def session_certificate_url(uri: str, session_id: str) -> str:
+    """The signed-in attendee's certificate for one session (a PDF)."""
+    return f"{session_url(uri, session_id)}/certificate.pdf"
+
+
+def certificate_url(number: str) -> str:
+    """A certificate's public verification page (printed on it, with the base URL)."""
+    return verification_path(quote(number))

@@ -16,7 +16,7 @@ FIELDS = {"Accounting": ("2", ["alpha", "Beta"]), "Taxes": ("1.5", ["gamma"])}
 
 async def _session(db: Database) -> tuple[Event, EventSession]:
     event = await new_event(db)
-    return event, await new_session(db, event, fields_of_study=FIELDS)
+    return event, await new_session(db, event, session_date=None, fields_of_study=FIELDS)
 
 
 async def _submissions(db: Database) -> int:

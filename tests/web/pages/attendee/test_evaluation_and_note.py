@@ -6,6 +6,8 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from podium.credits.service import set_credit_rules
+from podium.credits.types import EvaluationRule, RulesChange
 from podium.evaluations.service import define_evaluation_question
 from podium.kit.db import Database
 from podium.models import Checkin, EvaluationResponse, Event, EventSession
@@ -284,3 +286,39 @@ async def test_note_with_htmx_answers_the_note_fragment(
     assert [s.attrs["id"] for s in fragment.by_tag("section")] == ["note"]
     assert fragment.alerts() == ["Your notes are saved."]
     assert fragment.by_id("attendee-note").text == "Remember"
+
+
+async def _evaluation_before_checkout(db: Database, event: Event) -> None:
+    async with db.unit_of_work() as u:
+        await set_credit_rules(
+            u,
+            event=await u.session.get_one(Event, event.id),
+            change=RulesChange(evaluation_rule=EvaluationRule.FOR_CHECKOUT),
+        )
+
+
+async def test_evaluation_before_check_out_opens_while_checked_in_and_holds_the_check_out(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await _evaluated_session(db, event, FUTURE)
+    await _evaluation_before_checkout(db, event)
+    browser = await joined(new_browser, event)
+    await check_in(browser, event, session)
+
+    section = await _section(browser, event, session)
+    await browser.get(page_url(event, session))
+    refused = await browser.post(
+        f"{page_url(event, session)}/checkout", {"nonce": browser.nonces()[0]}
+    )
+
+    assert section.texts(tag="p")[0] == (
+        "Send this evaluation before you check out: the session's credit depends on it."
+    )
+    assert section.buttons() == ["Send evaluation"]
+    assert refused.status_code == 409
+    assert parse(refused.text).by_id("attendance").alerts() == [
+        "Submit this session's evaluation before checking out: the session's credit depends on it."
+    ]
+    async with db.unit_of_work() as u:
+        assert await u.session.scalar(select(Checkin.checked_in)) is True

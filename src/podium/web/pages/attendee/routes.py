@@ -6,16 +6,17 @@
   (``page.py``);
 - ``POST /{event}/s/{session}/checkin``, ``/checkout``, ``/codewords``,
   ``/polls/{poll}/vote``, ``/questions``, ``/questions/{question}/upvote``, ``/evaluation``,
-  ``/note`` (``actions.py``).
+  ``/note`` (``actions.py``);
+- ``GET /{event}/credits`` the attendee's transcript, "My credits" (``credits.py``).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from podium.web.pages.attendee import actions, home, page
+from podium.web.pages.attendee import actions, credits, home, page
 
 router = APIRouter()
 # each module's router is a page_router(): its routes keep their transaction and CSRF check
-for module in (home, page, actions):
+for module in (home, page, actions, credits):
     router.include_router(module.router)

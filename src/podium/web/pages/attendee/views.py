@@ -44,8 +44,13 @@ def error_message(exc: PodiumError) -> Message:
 
 def time_range(session: EventSession) -> str:
     """The session's wall-clock times as the organizer typed them: "08:30-09:15" (en dash)."""
-    start = f"{session.start_time:%H:%M}" if session.start_time else ""
-    end = f"{session.end_time:%H:%M}" if session.end_time else ""
+    return times_text(session.start_time, session.end_time)
+
+
+def times_text(start_time: dt.time | None, end_time: dt.time | None) -> str:
+    """Wall-clock times of a session: "08:30-09:15" (en dash), "08:30", "until 09:15"."""
+    start = f"{start_time:%H:%M}" if start_time else ""
+    end = f"{end_time:%H:%M}" if end_time else ""
     if start and end:
         return f"{start}\N{EN DASH}{end}"
     return start or (f"until {end}" if end else "")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -78,7 +78,9 @@ async def _emails(api: Api, public_id: str) -> list[str | None]:
 
 async def test_get_attendance_returns_every_documented_field(db: Database, api: Api) -> None:
     async with db.unit_of_work() as u:
-        session = await make_session(u, api.event, fields_of_study=FIELDS)
+        session = await make_session(
+            u, api.event, start_time=time(11, 45), end_time=time(13, 15), fields_of_study=FIELDS
+        )
         attendee = await make_attendee(
             u, api.event, external_id="ATTENDEE-001", field_1="North Region"
         )
@@ -92,7 +94,12 @@ async def test_get_attendance_returns_every_documented_field(db: Database, api: 
         )
         for word in ("CODE2", "wrong", "code4"):
             await submit_codeword(
-                u, session=session, attendee=attendee, field_of_study_name="Accounting", word=word
+                u,
+                session=session,
+                attendee=attendee,
+                field_of_study_name="Accounting",
+                word=word,
+                at=T0 + timedelta(minutes=5),
             )
         await perform_checkout(
             u,
@@ -187,7 +194,7 @@ async def test_get_attendance_returns_every_documented_field(db: Database, api: 
     }
 
 
-async def test_get_attendance_of_a_preloaded_attendee_has_nulls_and_session_credits(
+async def test_get_attendance_of_a_preloaded_attendee_has_nulls_and_no_credits(
     db: Database, api: Api
 ) -> None:
     public_id = await _session(db, api.event)
@@ -205,8 +212,8 @@ async def test_get_attendance_of_a_preloaded_attendee_has_nulls_and_session_cred
     ]
     assert (record["evaluation_complete"], record["history"]) == ("0", [])
     assert [(f["name"], f["credits"]) for f in record["fields_of_study"]] == [
-        ("Accounting", 2),
-        ("Taxes", 1.5),
+        ("Accounting", 0),
+        ("Taxes", 0),
     ]
 
 
@@ -255,7 +262,9 @@ async def test_get_attendance_runs_as_many_queries_for_50_records_as_for_1(
 ) -> None:
     counts = []
     for size in (1, 50):
-        public_id = await _session(db, api.event, name=f"Session of {size}")
+        public_id = await _session(
+            db, api.event, name=f"Session of {size}", start_time=time(11), end_time=time(13)
+        )
         async with db.unit_of_work() as u:
             session = await get_session(u, event=api.event, public_id=public_id)
             for n in range(size):
@@ -264,7 +273,12 @@ async def test_get_attendance_runs_as_many_queries_for_50_records_as_for_1(
                     u, session=session, attendee=attendee, source=AttendanceSource.WEB, at=T0
                 )
                 await submit_codeword(
-                    u, session=session, attendee=attendee, field_of_study_name="Taxes", word="code5"
+                    u,
+                    session=session,
+                    attendee=attendee,
+                    field_of_study_name="Taxes",
+                    word="code5",
+                    at=T0,
                 )
                 await adjust_credits(
                     u, checkin=checkin, field_of_study_name="Accounting", credits=Decimal(1)

@@ -1,11 +1,12 @@
 """GET …/attendance and the removal preview of a session with many varied records, compared
 with the answer the ORM-based implementation gave for the same data (``attendance_golden.json``,
-recorded before the report moved to plain rows and streamed encoding)."""
+recorded before the report moved to plain rows and streamed encoding; its credits re-recorded
+when they became the credits awarded rather than the session's)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from podium.attendance.service import (
     submit_codeword,
 )
 from podium.attendance.types import PreloadAttendee
+from podium.credits.service import set_credit_rules
+from podium.credits.types import RulesChange
 from podium.enums import AttendanceSource, DeliveryFormat
 from podium.kit.db import Database
 from tests.conftest import Api
@@ -41,7 +44,16 @@ async def _many_records(db: Database, api: Api) -> str:
     some, so names order them), out and in again, codewords valid, repeated and wrong, credit
     adjustments, notes, evaluations, delivery formats, attendee fields and odd names."""
     async with db.unit_of_work() as u:
-        session = await make_session(u, api.event, fields_of_study=FIELDS)
+        # 11:45-13:45 in Chicago, 30 minutes a credit, partial credit in quarters: most records
+        # earn their credits, some only part of them
+        await set_credit_rules(
+            u,
+            event=api.event,
+            change=RulesChange(minutes_per_credit=30, partial_credit_step=Decimal("0.25")),
+        )
+        session = await make_session(
+            u, api.event, start_time=time(11, 45), end_time=time(13, 45), fields_of_study=FIELDS
+        )
         await preload_attendees(
             u,
             session=session,
@@ -84,10 +96,16 @@ async def _many_records(db: Database, api: Api) -> str:
                         attendee=attendee,
                         field_of_study_name="Accounting",
                         word=word,
+                        at=at + timedelta(minutes=1),
                     )
             if n % 3 == 0:
                 await submit_codeword(
-                    u, session=session, attendee=attendee, field_of_study_name="Taxes", word="code5"
+                    u,
+                    session=session,
+                    attendee=attendee,
+                    field_of_study_name="Taxes",
+                    word="code5",
+                    at=at + timedelta(minutes=2),
                 )
             if n % 4 != 3:
                 await perform_checkout(

@@ -1,0 +1,186 @@
+"""Use cases of credit: the rules in force, changing them, recomputing an event's awards, and
+the audit log of what people changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+
+from podium.credits.ledger import refresh_credits
+from podium.credits.rules import RULE_FIELDS, apply_change, resolve_rules
+from podium.credits.types import CreditRules, RulesChange
+from podium.kit.clock import utcnow
+from podium.kit.db import UnitOfWork
+from podium.models import (
+    CreditAuditEntry,
+    CreditAward,
+    Event,
+    EventCreditRules,
+    EventSession,
+    SessionCreditRules,
+)
+
+
+async def credit_rules(uow: UnitOfWork, *, session: EventSession) -> CreditRules:
+    """The rules ``session``'s credit is decided by (its own, else its event's, else the
+    defaults). Two primary-key reads."""
+    event_rules = await uow.session.get(EventCreditRules, session.event_id)
+    session_rules = await uow.session.get(SessionCreditRules, session.id)
+    return resolve_rules(event_rules, session_rules)
+
+
+async def event_credit_rules(
+    uow: UnitOfWork, *, event: Event, session: EventSession | None = None
+) -> CreditRules:
+    """The rules in force for ``session`` (:func:`credit_rules`), or for the event's sessions
+    that set none of their own."""
+    if session is not None:
+        return await credit_rules(uow, session=session)
+    return resolve_rules(await uow.session.get(EventCreditRules, event.id), None)
+
+
+async def set_credit_rules(
+    uow: UnitOfWork,
+    *,
+    event: Event,
+    session: EventSession | None = None,
+    change: RulesChange,
+    actor: str | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Change the credit rules of ``event`` (every session without its own) or, with
+    ``session``, that session's own (None clears a rule: the event's applies again).
+
+    Writes the rules, an audit log entry naming each rule changed with its old and new value,
+    who and why, then recomputes the awards of every attendee of the event (or of the session)
+    in this unit of work. Returns what changed, ``{rule: [old, new]}`` (empty: nothing was
+    written). InvalidInput naming the first bad rule.
+    """
+    row: EventCreditRules | SessionCreditRules | None
+    if session is None:
+        row = await uow.session.get(EventCreditRules, event.id)
+        if row is None:
+            row = EventCreditRules(event_id=event.id)
+            uow.session.add(row)
+    else:
+        row = await uow.session.get(SessionCreditRules, session.id)
+        if row is None:
+            row = SessionCreditRules(session_id=session.id)
+            uow.session.add(row)
+    changed = apply_change(row, change)
+    if not changed:
+        return changed
+    row.updated_at = utcnow()
+    row.updated_by = _clean(actor, 255)
+    uow.session.add(
+        CreditAuditEntry(
+            event_id=event.id,
+            action="session_rules_changed" if session is not None else "event_rules_changed",
+            session_id=session.id if session is not None else None,
+            session_name=session.name if session is not None else None,
+            details=changed,
+            reason=_clean(reason),
+            actor=_clean(actor, 255),
+            at=utcnow(),
+        )
+    )
+    await refresh_attendee_credits(
+        uow, event_id=event.id, session_id=session.id if session is not None else None
+    )
+    return changed
+
+
+async def refresh_attendee_credits(
+    uow: UnitOfWork,
+    *,
+    event_id: int,
+    attendee_ids: Iterable[int] | None = None,
+    session_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Recompute and write the awards of some attendees (``ledger.refresh_credits``: those
+    given, else those of ``session_id``, else the whole event) in this unit of work; the
+    number of award rows written."""
+    return await uow.run(
+        partial(
+            refresh_credits,
+            event_id=event_id,
+            attendee_ids=list(attendee_ids) if attendee_ids is not None else None,
+            session_id=session_id,
+            progress=progress,
+        )
+    )
+
+
+async def computed_credits(
+    uow: UnitOfWork, *, checkin_id: int, field_of_study_id: int
+) -> Decimal | None:
+    """The credits the rules award a record in a field (None: not computed yet)."""
+    credits: Decimal | None = await uow.session.scalar(
+        select(CreditAward.credits).where(
+            CreditAward.checkin_id == checkin_id,
+            CreditAward.field_of_study_id == field_of_study_id,
+        )
+    )
+    return credits
+
+
+def audit_adjustment(
+    uow: UnitOfWork,
+    *,
+    event_id: int,
+    checkin_id: int,
+    session: EventSession,
+    attendee: str,
+    field_of_study: str,
+    computed: Decimal | None,
+    previous: Decimal | None,
+    new: Decimal | None,
+    reason: str | None,
+    actor: str | None,
+) -> CreditAuditEntry:
+    """Add the audit log entry of an adjustment set (``new``) or removed (``new`` None)."""
+    entry = CreditAuditEntry(
+        event_id=event_id,
+        action="adjusted" if new is not None else "adjustment_removed",
+        checkin_id=checkin_id,
+        session_id=session.id,
+        attendee=attendee[:600],
+        session_name=session.name,
+        field_of_study=field_of_study,
+        computed_credits=computed,
+        previous_credits=previous,
+        new_credits=new,
+        reason=_clean(reason),
+        actor=_clean(actor, 255),
+        at=utcnow(),
+    )
+    uow.session.add(entry)
+    return entry
+
+
+async def audit_log(uow: UnitOfWork, *, event: Event, limit: int = 100) -> list[CreditAuditEntry]:
+    """The latest ``limit`` entries of the event's credit audit log, newest first."""
+    result = await uow.session.scalars(
+        select(CreditAuditEntry)
+        .where(CreditAuditEntry.event_id == event.id)
+        .order_by(CreditAuditEntry.at.desc(), CreditAuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+def rule_values(rules: CreditRules) -> dict[str, Any]:
+    """The rules as plain values, by name (for printing)."""
+    return {name: getattr(rules, name) for name in RULE_FIELDS}
+
+
+def _clean(text: str | None, limit: int | None = None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    return text[:limit] if limit else text
