@@ -1,17 +1,28 @@
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
 
+from podium.credits.export import CREDITS_HEADER
 from podium.events.service import create_event
 from podium.kit.db import Database
 from tests.cli.conftest import Cli
-from tests.credits.export_data import add_awards, add_record, adjust, award, fields_of
+from tests.credits.export_data import (
+    add_awards,
+    add_many_awards,
+    add_record,
+    adjust,
+    award,
+    fields_of,
+)
 from tests.factories import make_attendee, make_session
 
 
@@ -209,3 +220,33 @@ async def test_credits_export_replaces_an_existing_file(
         "Byron",
         "Byron",
     ]
+
+
+def _first_line_then_close(database_url: str, *args: str) -> tuple[str, int, str]:
+    """Run ``podium *args`` as a process, read one line of its output and stop reading (as
+    ``| head -n 1`` does); returns that line, the exit status and the standard error."""
+    env = {**os.environ, "PODIUM_DATABASE_URL": database_url}
+    podium = str(Path(sys.executable).parent / "podium")
+    with subprocess.Popen(
+        [podium, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        line = process.stdout.readline().decode()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        return line, process.wait(timeout=120), stderr
+
+
+async def test_credits_export_to_a_reader_that_stops_early_exits_without_a_traceback(
+    db: Database,
+) -> None:
+    async with db.unit_of_work() as uow:
+        event = await create_event(uow, uri="expo", name="Expo")
+        # 2,000 rows, about 500 kB: more than a pipe holds, so the reader's leaving is seen
+        await add_many_awards(uow, event, attendees=20, sessions=100)
+
+    line, status, stderr = await asyncio.to_thread(
+        _first_line_then_close, db.url, "credits", "export", "--event", "expo", "--format", "csv"
+    )
+
+    assert (line, status, stderr) == (",".join(CREDITS_HEADER) + "\r\n", 1, "")

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, false, insert, literal, select, true
 
 from podium.kit.db import UnitOfWork
 from podium.models import (
@@ -16,9 +16,12 @@ from podium.models import (
     CheckinHistoryEntry,
     CreditAdjustment,
     CreditAward,
+    Event,
     EventSession,
     FieldOfStudy,
 )
+from podium.models.base import DecimalAmount
+from tests.factories import make_session
 
 
 async def fields_of(uow: UnitOfWork, session: EventSession) -> dict[str, FieldOfStudy]:
@@ -103,3 +106,73 @@ async def adjust(
         )
     )
     await uow.session.flush()
+
+
+async def add_many_awards(uow: UnitOfWork, event: Event, *, attendees: int, sessions: int) -> None:
+    """An attendance record and an award in one field of study for every attendee in every
+    session: ``attendees`` times ``sessions`` rows, made by the database (INSERT … SELECT)
+    because 100,000 rows through executemany take longer than the export under test."""
+    for n in range(sessions):
+        await make_session(
+            uow, event, name=f"Session {n:03}", fields_of_study={"Accounting": ("1.5", [])}
+        )
+    await uow.session.execute(
+        insert(Attendee),
+        [
+            {
+                "event_id": event.id,
+                "first_name": f"Firstname{n}",
+                "last_name": f"Lastname{n:06}",
+                "email": f"attendee{n}@example.com",
+                "external_id": f"EXT-{n:06}",
+            }
+            for n in range(attendees)
+        ],
+    )
+    await uow.session.execute(
+        insert(Checkin).from_select(
+            ["session_id", "attendee_id", "checked_in"],
+            select(EventSession.id, Attendee.id, true())
+            .join(Attendee, Attendee.event_id == EventSession.event_id)
+            .where(EventSession.event_id == event.id),
+        )
+    )
+    reasons = [{"code": "short", "text": "Left 12 minutes before the end of the session."}]
+    await uow.session.execute(
+        insert(CreditAward).from_select(
+            [
+                "checkin_id",
+                "field_of_study_id",
+                "attendee_id",
+                "session_id",
+                "credits",
+                "possible",
+                "outcome",
+                "seconds_attended",
+                "seconds_required",
+                "codewords_valid",
+                "codewords_required",
+                "codewords_possible",
+                "evaluation_required",
+                "evaluation_submitted",
+                "reasons",
+            ],
+            select(
+                Checkin.id,
+                FieldOfStudy.id,
+                Checkin.attendee_id,
+                Checkin.session_id,
+                literal(Decimal("1.2"), DecimalAmount()),
+                literal(Decimal("1.5"), DecimalAmount()),
+                literal("partial"),
+                literal(2280),
+                literal(3000),
+                literal(0),
+                literal(0),
+                literal(0),
+                false(),
+                false(),
+                literal(reasons, JSON()),
+            ).join(FieldOfStudy, FieldOfStudy.session_id == Checkin.session_id),
+        )
+    )

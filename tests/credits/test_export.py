@@ -12,7 +12,6 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.utils.escape import unescape
-from sqlalchemy import JSON, false, insert, literal, select, true
 
 from podium.credits import export
 from podium.credits.export import (
@@ -31,9 +30,15 @@ from podium.credits.export import (
 )
 from podium.events.service import create_event
 from podium.kit.db import UnitOfWork
-from podium.models import Attendee, Checkin, CreditAward, Event, EventSession, FieldOfStudy
-from podium.models.base import DecimalAmount
-from tests.credits.export_data import add_awards, add_record, adjust, award, fields_of
+from podium.models import Event
+from tests.credits.export_data import (
+    add_awards,
+    add_many_awards,
+    add_record,
+    adjust,
+    award,
+    fields_of,
+)
 from tests.factories import make_attendee, make_session
 
 FORMULA_STARTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
@@ -224,25 +229,35 @@ async def test_credit_rows_leave_out_other_events(uow: UnitOfWork, event: Event)
     assert rows == [CREDITS_HEADER]
 
 
-async def test_credit_rows_run_one_query_at_one_row_and_at_fifty(
+async def test_reports_run_as_many_queries_at_fifty_attendees_as_at_one(
     uow: UnitOfWork, event: Event, count_queries: Any
 ) -> None:
     session = await make_session(uow, event, fields_of_study={"Tax": ("1", [])})
     field = (await fields_of(uow, session))["Tax"]
+    checked_in = (("checkin", datetime(2026, 6, 1, 13, 30, tzinfo=UTC), "web"),)
     counts, added = [], 0
     for size in (1, 50):
         awards = []
         for _ in range(size - added):
             attendee = await make_attendee(uow, event, email=None)
-            awards.append(award(await add_record(uow, session=session, attendee=attendee), field))
+            checkin = await add_record(uow, session=session, attendee=attendee, history=checked_in)
+            awards.append(award(checkin, field))
         await add_awards(uow, awards)
         added = size
 
-        with count_queries() as counter:
-            rows = await _all(credit_rows(uow, event=event, chunk_size=7))
-        counts.append((len(rows) - 1, counter.count))
+        for report in Report:
+            with count_queries() as counter:
+                rows = await _all(report_rows(uow, event=event, report=report, chunk_size=7))
+            counts.append((report.value, len(rows) - 1, counter.count))
 
-    assert counts == [(1, 1), (50, 1)]
+    assert counts == [
+        ("credits", 1, 1),
+        ("totals", 1, 2),
+        ("attendance", 1, 1),
+        ("credits", 50, 1),
+        ("totals", 50, 2),
+        ("attendance", 50, 1),
+    ]
 
 
 async def test_total_rows_sum_the_credits_that_count_per_field_of_study(
@@ -462,76 +477,6 @@ async def test_write_xlsx_makes_the_header_bold_and_frozen_and_columns_fit(
     ) == ("credits", "A2", [True, True], [False, False], [32, 9])
 
 
-async def _add_many_awards(uow: UnitOfWork, event: Event, *, attendees: int, sessions: int) -> None:
-    """An attendance record and an award in one field of study for every attendee in every
-    session: ``attendees`` times ``sessions`` rows, made by the database (INSERT … SELECT)
-    because 100,000 rows through executemany take longer than the export under test."""
-    for n in range(sessions):
-        await make_session(
-            uow, event, name=f"Session {n:03}", fields_of_study={"Accounting": ("1.5", [])}
-        )
-    await uow.session.execute(
-        insert(Attendee),
-        [
-            {
-                "event_id": event.id,
-                "first_name": f"Firstname{n}",
-                "last_name": f"Lastname{n:06}",
-                "email": f"attendee{n}@example.com",
-                "external_id": f"EXT-{n:06}",
-            }
-            for n in range(attendees)
-        ],
-    )
-    await uow.session.execute(
-        insert(Checkin).from_select(
-            ["session_id", "attendee_id", "checked_in"],
-            select(EventSession.id, Attendee.id, true())
-            .join(Attendee, Attendee.event_id == EventSession.event_id)
-            .where(EventSession.event_id == event.id),
-        )
-    )
-    reasons = [{"code": "short", "text": "Left 12 minutes before the end of the session."}]
-    await uow.session.execute(
-        insert(CreditAward).from_select(
-            [
-                "checkin_id",
-                "field_of_study_id",
-                "attendee_id",
-                "session_id",
-                "credits",
-                "possible",
-                "outcome",
-                "seconds_attended",
-                "seconds_required",
-                "codewords_valid",
-                "codewords_required",
-                "codewords_possible",
-                "evaluation_required",
-                "evaluation_submitted",
-                "reasons",
-            ],
-            select(
-                Checkin.id,
-                FieldOfStudy.id,
-                Checkin.attendee_id,
-                Checkin.session_id,
-                literal(Decimal("1.2"), DecimalAmount()),
-                literal(Decimal("1.5"), DecimalAmount()),
-                literal("partial"),
-                literal(2280),
-                literal(3000),
-                literal(0),
-                literal(0),
-                literal(0),
-                false(),
-                false(),
-                literal(reasons, JSON()),
-            ).join(FieldOfStudy, FieldOfStudy.session_id == Checkin.session_id),
-        )
-    )
-
-
 async def test_write_xlsx_past_the_rows_of_a_worksheet_refuses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -559,7 +504,7 @@ async def test_write_xlsx_past_the_rows_of_a_worksheet_refuses(
 async def test_write_csv_of_100000_credit_rows_keeps_memory_bounded(
     uow: UnitOfWork, event: Event, tmp_path: Path, count_queries: Any
 ) -> None:
-    await _add_many_awards(uow, event, attendees=1000, sessions=100)
+    await add_many_awards(uow, event, attendees=1000, sessions=100)
 
     tracemalloc.start()
     try:
@@ -578,7 +523,7 @@ async def test_write_csv_of_100000_credit_rows_keeps_memory_bounded(
 async def test_write_xlsx_of_credit_rows_keeps_memory_bounded(
     uow: UnitOfWork, event: Event, tmp_path: Path
 ) -> None:
-    await _add_many_awards(uow, event, attendees=100, sessions=100)
+    await add_many_awards(uow, event, attendees=100, sessions=100)
     path = tmp_path / "credits.xlsx"
 
     tracemalloc.start()

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from pathlib import Path
 from typing import Annotated
 
@@ -72,19 +74,22 @@ def export(
 
     async def work(uow: UnitOfWork) -> int:
         found = await get_event(uow, event)
-        rows = report_rows(uow, event=found, report=report)
-        if partial is None:
-            return await _write_csv_to_stdout(rows)
-        if format_ is ExportFormat.XLSX:
-            return await write_xlsx(rows, partial, sheet_name=report.value)
-        with partial.open("w", encoding="utf-8", newline="") as stream:
-            return await write_csv(rows, stream)
+        # closed here, whatever happens, so that its cursor closes while the database is open
+        async with aclosing(report_rows(uow, event=found, report=report)) as rows:
+            if partial is None:
+                return await _write_csv_to_stdout(rows)
+            if format_ is ExportFormat.XLSX:
+                return await write_xlsx(rows, partial, sheet_name=report.value)
+            with partial.open("w", encoding="utf-8", newline="") as stream:
+                return await write_csv(rows, stream)
 
     try:
         written = run_in_unit_of_work(work, write=False)
         if partial is not None and output is not None:
             # the file appears whole or not at all: a failed export leaves the old one
             partial.replace(output)
+    except _ReaderGone:
+        raise typer.Exit(code=1) from None
     finally:
         if partial is not None:
             partial.unlink(missing_ok=True)
@@ -112,11 +117,23 @@ def _partial_file(output: Path, format_: ExportFormat) -> Path:
     return partial
 
 
+class _ReaderGone(Exception):
+    """Standard output was closed by its reader, e.g. ``podium credits export … | head``."""
+
+
 async def _write_csv_to_stdout(rows: AsyncIterator[Row]) -> int:
-    # UTF-8 and the CSV's own CRLF line ends whatever the terminal's settings
-    stream = io.TextIOWrapper(typer.get_binary_stream("stdout"), encoding="utf-8", newline="")
+    binary = typer.get_binary_stream("stdout")
+    # UTF-8 and the CSV's own CRLF line ends, whatever the terminal's settings
+    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
     try:
-        return await write_csv(rows, stream)
-    finally:
+        written = await write_csv(rows, stream)
         stream.flush()
+    except BrokenPipeError:
+        # The reader has what it wanted. What is still buffered goes to /dev/null, so that
+        # neither this nor Python's last flush at exit prints a traceback (the way the
+        # Python documentation advises for SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), binary.fileno())
+        raise _ReaderGone from None
+    finally:
         stream.detach()
+    return written

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import enum
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Sequence
 from datetime import UTC, date, time, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -73,7 +73,7 @@ def neutralise(value: str) -> str:
 
 def report_rows(
     uow: UnitOfWork, *, event: Event, report: Report, chunk_size: int = repository.CHUNK_SIZE
-) -> AsyncIterator[Row]:
+) -> AsyncGenerator[Row, None]:
     """The rows of ``report`` for ``event``, the header first."""
     if report is Report.CREDITS:
         return credit_rows(uow, event=event, chunk_size=chunk_size)
@@ -111,71 +111,72 @@ CREDITS_HEADER: Row = (
 
 async def credit_rows(
     uow: UnitOfWork, *, event: Event, chunk_size: int = repository.CHUNK_SIZE
-) -> AsyncIterator[Row]:
+) -> AsyncGenerator[Row, None]:
     """A row per attendee, session and field of study the credit ledger has computed, by
     attendee, then schedule: the computed credits, an administrator's adjustment beside them
     (empty when none) and the credits that count, with what they were decided from. One
     query, streamed."""
     yield CREDITS_HEADER
     statement = repository.credit_award_rows(event.id)
-    async for chunk in repository.stream_chunks(uow, statement, chunk_size=chunk_size):
-        # unpacked, not read by name: a Row's attribute costs about 40 times a tuple's item,
-        # which at 23 columns and 100,000 rows is seconds
-        for (
-            _attendee_id,
-            last_name,
-            first_name,
-            email,
-            external_id,
-            session_public_id,
-            session_name,
-            session_date,
-            start_time,
-            end_time,
-            field_of_study,
-            possible,
-            computed,
-            adjusted,
-            outcome,
-            seconds_attended,
-            codewords_valid,
-            codewords_required,
-            evaluation_required,
-            evaluation_submitted,
-            adjusted_by,
-            adjustment_reason,
-            reasons,
-        ) in chunk:
-            yield (
+    async with repository.streamed(uow, statement, chunk_size=chunk_size) as chunks:
+        async for chunk in chunks:
+            # unpacked, not read by name: a Row's attribute costs about 40 times a tuple's item,
+            # which at 23 columns and 100,000 rows is seconds
+            for (
+                _attendee_id,
                 last_name,
                 first_name,
                 email,
                 external_id,
                 session_public_id,
                 session_name,
-                _date(session_date),
-                _time(start_time),
-                _time(end_time),
+                session_date,
+                start_time,
+                end_time,
                 field_of_study,
                 possible,
                 computed,
                 adjusted,
-                computed if adjusted is None else adjusted,
                 outcome,
-                seconds_attended // 60,
+                seconds_attended,
                 codewords_valid,
                 codewords_required,
-                _yes_no(evaluation_required),
-                _yes_no(evaluation_submitted),
+                evaluation_required,
+                evaluation_submitted,
                 adjusted_by,
                 adjustment_reason,
-                " ".join(str(reason.get("text", "")) for reason in reasons or ()),
-            )
+                reasons,
+            ) in chunk:
+                yield (
+                    last_name,
+                    first_name,
+                    email,
+                    external_id,
+                    session_public_id,
+                    session_name,
+                    _date(session_date),
+                    _time(start_time),
+                    _time(end_time),
+                    field_of_study,
+                    possible,
+                    computed,
+                    adjusted,
+                    computed if adjusted is None else adjusted,
+                    outcome,
+                    seconds_attended // 60,
+                    codewords_valid,
+                    codewords_required,
+                    _yes_no(evaluation_required),
+                    _yes_no(evaluation_submitted),
+                    adjusted_by,
+                    adjustment_reason,
+                    " ".join(str(reason.get("text", "")) for reason in reasons or ()),
+                )
 
 
 async def total_rows(
     uow: UnitOfWork, *, event: Event, chunk_size: int = repository.CHUNK_SIZE
-) -> AsyncIterator[Row]:
+) -> AsyncGenerator[Row, None]:
     """A row per attendee with credits at the event, by name: the credits that count summed
     per field of study (a column per name the event's fields of study use, in the order the
     schedule first uses them; names that differ only in case are one field) and in total.
@@ -196,26 +197,27 @@ async def total_rows(
     sums: list[Decimal] = []
     total = Decimal(0)
     statement = repository.credit_total_rows(event.id)
-    async for chunk in repository.stream_chunks(uow, statement, chunk_size=chunk_size):
-        for *attendee, name_key, computed, adjusted in chunk:
-            if current is None or attendee[0] != current[0]:
-                if current is not None:
-                    yield (*current[1:], *sums, total)
-                current, sums, total = attendee, [Decimal(0)] * len(names), Decimal(0)
-            credits = computed if adjusted is None else adjusted
-            column = columns.get(name_key)
-            # a field of study added after the first query (a moment ago) has no column yet;
-            # its credits still count in the total
-            if column is not None:
-                sums[column] += credits
-            total += credits
+    async with repository.streamed(uow, statement, chunk_size=chunk_size) as chunks:
+        async for chunk in chunks:
+            for *attendee, name_key, computed, adjusted in chunk:
+                if current is None or attendee[0] != current[0]:
+                    if current is not None:
+                        yield (*current[1:], *sums, total)
+                    current, sums, total = attendee, [Decimal(0)] * len(names), Decimal(0)
+                credits = computed if adjusted is None else adjusted
+                column = columns.get(name_key)
+                # a field of study added after the first query (a moment ago) has no column yet;
+                # its credits still count in the total
+                if column is not None:
+                    sums[column] += credits
+                total += credits
     if current is not None:
         yield (*current[1:], *sums, total)
 
 
 async def attendance_rows(
     uow: UnitOfWork, *, event: Event, chunk_size: int = repository.CHUNK_SIZE
-) -> AsyncIterator[Row]:
+) -> AsyncGenerator[Row, None]:
     """The raw attendance log: a row per check-in and check-out of the event's attendance
     records, oldest first, its time in the event's time zone and in UTC (ISO 8601, with the
     offset). One query, streamed."""
@@ -233,15 +235,16 @@ async def attendance_rows(
         "source",
     )
     statement = repository.attendance_history_rows(event.id)
-    async for chunk in repository.stream_chunks(uow, statement, chunk_size=chunk_size):
-        for _attendee_id, *record, action, at, source in chunk:
-            yield (
-                *record,
-                action,
-                at.astimezone(zone).isoformat(timespec="seconds"),
-                at.astimezone(UTC).isoformat(timespec="seconds"),
-                source,
-            )
+    async with repository.streamed(uow, statement, chunk_size=chunk_size) as chunks:
+        async for chunk in chunks:
+            for _attendee_id, *record, action, at, source in chunk:
+                yield (
+                    *record,
+                    action,
+                    at.astimezone(zone).isoformat(timespec="seconds"),
+                    at.astimezone(UTC).isoformat(timespec="seconds"),
+                    source,
+                )
 
 
 def _date(value: date | None) -> str | None:

@@ -9,6 +9,7 @@ SQLite (aiosqlite's server-side cursor) as on PostgreSQL (an asyncpg cursor).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, func, select
@@ -143,10 +144,12 @@ async def field_names_in_schedule_order(uow: UnitOfWork, *, event_id: int) -> li
     return [(row.name_key, row.name) for row in result]
 
 
-async def stream_chunks(
+@asynccontextmanager
+async def streamed(
     uow: UnitOfWork, statement: Select[*tuple[Any, ...]], *, chunk_size: int = CHUNK_SIZE
-) -> AsyncIterator[Sequence[Row[*tuple[Any, ...]]]]:
-    """The rows of ``statement`` in lists of at most ``chunk_size``.
+) -> AsyncIterator[AsyncIterator[Sequence[Row[*tuple[Any, ...]]]]]:
+    """The rows of ``statement`` in lists of at most ``chunk_size``; the cursor is closed
+    when the block ends, also when its reader stops early.
 
     A list at a time rather than a row at a time: each step of an async result crosses into
     the database driver's greenlet, which for 100,000 rows took longer than the query.
@@ -155,7 +158,6 @@ async def stream_chunks(
     connection = await uow.session.connection()
     result = await connection.stream(statement.execution_options(yield_per=chunk_size))
     try:
-        async for chunk in result.partitions():
-            yield chunk
+        yield result.partitions()
     finally:
         await result.close()
