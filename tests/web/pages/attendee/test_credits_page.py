@@ -214,7 +214,7 @@ async def test_credits_explain_how_each_line_was_decided(
     assert [details.by_tag("summary")[0].text for details in why] == ["How this was decided"] * 3
     assert why[2].texts(tag="li") == [
         "Attended 60 minutes of the session.",
-        "2 of the 4 codewords needed were entered (4 announced): no credit.",
+        "2 of 4 codewords entered; 4 needed: no credit.",
         "Evaluation not submitted: no credit until it is.",
     ]
 
