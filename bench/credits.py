@@ -242,8 +242,8 @@ def _rows(
                 "seconds": mine,
                 "rows_written": written,
                 "rss_peak_mb": max(run["rss_peak_mb"] for run in runs[variant]),
-                "rss_growth_mb": max(run["rss_peak_mb"] - run["rss_before_mb"]
-                                     for run in runs[variant]),
+                "rss_growth_mb": round(max(run["rss_peak_mb"] - run["rss_before_mb"]
+                                           for run in runs[variant]), 1),
             },
         )  # fmt: skip
 
