@@ -21,6 +21,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "schedule-feed": {"requests": 300, "connections": 16},
     "fanout": {},
     "scale-out": {"database": "postgresql", "requests": 2000, "voters": 1000, "watchers": 100},
+    "credits": {"attendees": 2000, "sessions": 60},
 }
 
 
@@ -39,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
         "schedule-feed": "GET /api/v2/sessions: cold, warm, and If-None-Match",
         "fanout": "thousands of idle WebSocket clients, one broadcast",
         "scale-out": "checkin+reads and a vote burst on PostgreSQL + Redis, 1 vs 2 processes",
+        "credits": "recompute a generated event's credits: cold, warm, after a rule change",
         "all": "every scenario with its defaults (a few minutes)",
     }
     for name, text in helps.items():
@@ -110,21 +112,37 @@ def _flags(sub: argparse.ArgumentParser, name: str) -> None:
             help="send the form as the page's script does (HX-Request; answered 200 with the "
             "attendance section) instead of the plain form (303)",
         )
-    if name in ("attendance-list", "all"):
+    if name in ("attendance-list", "credits", "all"):
         sub.add_argument(
             "--attendees",
             type=int,
-            default=5000,
-            help="check-ins of the listed session (issue: 5,000)",
+            default=defaults.get("attendees", 5000),
+            help="check-ins of the listed session (issue: 5,000); for credits, the event's "
+            "attendees (issue: 2,000)",
         )
+    if name in ("attendance-list", "all"):
         sub.add_argument(
             "--cold",
             type=int,
             default=15,
             help="GETs one at a time, each right after a change to the list",
         )
+    if name in ("schedule-feed", "credits", "all"):
+        sub.add_argument(
+            "--sessions",
+            type=int,
+            default=defaults.get("sessions", 1000),
+            help="sessions (issue: 1,000; for credits: 60)",
+        )
+    if name in ("credits", "all"):
+        sub.add_argument(
+            "--records-per-attendee",
+            type=int,
+            default=20,
+            help="sessions each attendee has a record of (default 20 of 60: about 40,000 "
+            "records; every attendee in every session would be 120,000)",
+        )
     if name in ("schedule-feed", "all"):
-        sub.add_argument("--sessions", type=int, default=1000, help="sessions (issue: 1,000)")
         sub.add_argument("--presenters", type=int, default=1500, help="presenters (issue: 1,500)")
     if name in ("fanout", "all"):
         sub.add_argument(
@@ -152,15 +170,20 @@ def _for(name: str, args: argparse.Namespace) -> argparse.Namespace:
     values.setdefault("presenters", 1500)
     values.setdefault("clients", 5000)
     values.setdefault("processes", 4)
+    values.setdefault("records_per_attendee", 20)
     return argparse.Namespace(**values)
 
 
 def _all_runs(args: argparse.Namespace) -> list[tuple[str, argparse.Namespace]]:
-    """Every scenario with ``all``'s flags; check-in on SQLite and on PostgreSQL."""
-    runs = [(name, _for(name, args)) for name in SCENARIOS if name != "checkin"]
+    """Every scenario with ``all``'s flags; check-in and credits on SQLite and on PostgreSQL."""
+    both = ("checkin", "credits")
+    runs = [(name, _for(name, args)) for name in SCENARIOS if name not in both]
     checkin = vars(_for("checkin", args))
     for database in ("postgresql", "sqlite"):
         runs.insert(0, ("checkin", argparse.Namespace(**{**checkin, "database": database})))
+    credits = vars(_for("credits", args))
+    for database in ("sqlite", "postgresql"):
+        runs.append(("credits", argparse.Namespace(**{**credits, "database": database})))
     return runs
 
 

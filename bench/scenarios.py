@@ -17,6 +17,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench import data
+from bench.credits import credits
 from bench.load import Connection, LoadResult, percentile, request_bytes, run_load
 from bench.report import Row, median, paired_ratio, rounds_detail, summary
 from bench.servers import (
@@ -705,4 +706,5 @@ SCENARIOS: dict[str, Callable[[Namespace, Path], Any]] = {
     "schedule-feed": schedule_feed,
     "fanout": fanout,
     "scale-out": scale_out,
+    "credits": credits,
 }

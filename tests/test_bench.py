@@ -1,5 +1,6 @@
-"""The benchmark harness runs end to end (a tiny check-in scenario on SQLite), so it cannot rot
-unnoticed: the numbers are not asserted, only that they exist and that work was done."""
+"""The benchmark harness runs end to end (tiny check-in and credits scenarios on SQLite), so it
+cannot rot unnoticed: the numbers are not asserted, only that they exist and that work was
+done."""
 
 from __future__ import annotations
 
@@ -31,3 +32,31 @@ def test_bench_checkin_tiny_run_writes_a_result(tmp_path: Path) -> None:
     assert rows["podium"]["ratio"] > 0
     assert [r["statuses"] for r in document["details"]["podium"]] == [{"303": 20}, {"303": 20}]
     assert rows["podium"]["extra"]["stored"] == rows["podium"]["extra"]["accepted"]
+
+
+def test_bench_credits_tiny_run_writes_awards_cold_and_none_warm(tmp_path: Path) -> None:
+    status = cli.main(
+        ["credits", "--attendees", "20", "--sessions", "6", "--records-per-attendee", "4",
+         "--rounds", "1", "--output", str(tmp_path)]
+    )  # fmt: skip
+
+    (written,) = tmp_path.glob("*-credits.json")
+    document = json.loads(written.read_text())
+    rows = document["rows"]
+    rounds = document["details"]["rounds"]
+    generated = document["details"]["generated"]
+    assert status == 0
+    assert document["scenario"] == "credits"
+    assert [row["variant"].split(" (")[0] for row in rows] == [
+        "baseline: read the inputs", "podium cold", "podium warm",
+        "podium rule change 50 -> 45 min/credit",
+    ]  # fmt: skip
+    assert set(rounds) == {"baseline", "cold", "warm", "changed"}
+    assert (generated["attendees"], generated["sessions"], generated["records"]) == (20, 6, 80)
+    assert rounds["cold"][0]["rows"] > 0
+    assert rounds["cold"][0]["rows"] == document["details"]["awards_stored"]
+    assert rounds["warm"][0]["rows"] == 0
+    assert rounds["changed"][0]["rows"] > 0
+    assert rounds["baseline"][0]["rows"] > generated["records"]
+    assert rows[1]["target"] == "< 10 s"
+    assert rows[1]["ratio"] > 0

@@ -30,7 +30,6 @@ from podium.credits.types import (
     Outcome,
     Reason,
     RecordFacts,
-    Stay,
 )
 
 _ZERO = Decimal(0)
@@ -207,13 +206,11 @@ def _valid_codewords(record: RecordFacts, field: FieldFacts) -> int:
             continue
         if (starts is not None and at < starts) or (ends is not None and at > ends):
             continue
-        if any(_within(stay, at) for stay in record.stays):
-            valid.add(submission.codeword_id)
+        for stay in record.stays:  # a loop, not any(): this runs for every codeword entered
+            if stay.arrived <= at and (stay.left is None or at <= stay.left):
+                valid.add(submission.codeword_id)
+                break
     return len(valid)
-
-
-def _within(stay: Stay, at: datetime) -> bool:
-    return stay.arrived <= at and (stay.left is None or at <= stay.left)
 
 
 def _codewords_required(rules: CreditRules, possible: int) -> int:
@@ -302,7 +299,12 @@ def _sweep(
     """Give each moment covered by several intervals to the one that wins it."""
     points = sorted({point for start, end, _key, _id in intervals for point in (start, end)})
     for left, right in itertools.pairwise(points):
-        active = [interval for interval in intervals if interval[0] <= left and interval[1] > left]
+        active = []
+        for interval in intervals:  # sorted by start: none after this one starts by ``left``
+            if interval[0] > left:
+                break
+            if interval[1] > left:
+                active.append(interval)
         if not active:
             continue
         seconds = (right - left).total_seconds()

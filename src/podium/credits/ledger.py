@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from podium.credits.engine import decide_credits
 from podium.credits.rules import RULE_FIELDS, rules_from
@@ -66,6 +66,7 @@ _AWARD_COLUMNS = (
     "evaluation_submitted",
     "reasons",
 )
+_AWARDS = cast(Table, CreditAward.__table__)  # Core, not the ORM's bulk path, for executemany
 _EVENT_RULES = [getattr(EventCreditRules, name) for name in RULE_FIELDS]
 _SESSION_RULES = [getattr(SessionCreditRules, name) for name in RULE_FIELDS]
 
@@ -299,15 +300,16 @@ def _resolve(event_rules: dict[str, Any], own: dict[str, Any]) -> CreditRules:
 
 def _write(work: Work, *, attendee_ids: Sequence[int], decisions: Sequence[CreditDecision]) -> int:
     connection = work.connection
+    # (id, *_AWARD_COLUMNS) by (record, field of study), as plain tuples: compared whole
     stored = {
-        (row.checkin_id, row.field_of_study_id): row
-        for row in connection.execute(
+        (checkin_id, field_id): values
+        for checkin_id, field_id, *values in connection.execute(
             select(
-                CreditAward.id,
-                CreditAward.checkin_id,
-                CreditAward.field_of_study_id,
-                *[getattr(CreditAward, name) for name in _AWARD_COLUMNS],
-            ).where(CreditAward.attendee_id.in_(attendee_ids))
+                _AWARDS.c.checkin_id,
+                _AWARDS.c.field_of_study_id,
+                _AWARDS.c.id,
+                *[_AWARDS.c[name] for name in _AWARD_COLUMNS],
+            ).where(_AWARDS.c.attendee_id.in_(attendee_ids))
         )
     }
     new_records: set[int] = set()
@@ -325,51 +327,64 @@ def _write(work: Work, *, attendee_ids: Sequence[int], decisions: Sequence[Credi
                     "field_of_study_id": decision.field_of_study_id,
                     "session_id": decision.session_id,
                     "computed_at": now,
-                    **values,
+                    **dict(zip(_AWARD_COLUMNS, values, strict=True)),
                 }
             )
-        elif any(_differs(getattr(row, name), value) for name, value in values.items()):
-            updates.append({"award_id": row.id, "computed_at": now, **values})
+        elif _differs(row[1:], values):
+            updates.append(
+                {
+                    "award_id": row[0],
+                    "computed_at": now,
+                    **dict(zip(_AWARD_COLUMNS, values, strict=True)),
+                }
+            )
     if inserts:
         owners = dict(
             connection.execute(
                 select(Checkin.id, Checkin.attendee_id).where(Checkin.id.in_(sorted(new_records)))
             ).all()
         )
-        for values in inserts:
-            values["attendee_id"] = owners[values["checkin_id"]]
-        connection.execute(insert(CreditAward), inserts)
+        for row_values in inserts:
+            row_values["attendee_id"] = owners[row_values["checkin_id"]]
+        connection.execute(insert(_AWARDS), inserts)
     if updates:
+        # uncached: for a cached statement SQLAlchemy re-maps the bind parameters of every row
+        # of an executemany (its "extracted parameters"), a sixth of a full event's write
         connection.execute(
-            update(CreditAward)
-            .where(CreditAward.id == bindparam("award_id"))
+            update(_AWARDS)
+            .where(_AWARDS.c.id == bindparam("award_id"))
             .values({name: bindparam(name) for name in (*_AWARD_COLUMNS, "computed_at")}),
             updates,
+            execution_options={"compiled_cache": None},
         )
     if stored:
         connection.execute(
-            delete(CreditAward).where(CreditAward.id.in_([row.id for row in stored.values()]))
+            delete(_AWARDS).where(_AWARDS.c.id.in_([row[0] for row in stored.values()]))
         )
     return len(inserts) + len(updates) + len(stored)
 
 
-def _award_values(decision: CreditDecision) -> dict[str, Any]:
-    return {
-        "credits": decision.credits,
-        "possible": decision.possible,
-        "outcome": str(decision.outcome),
-        "seconds_attended": decision.seconds_attended,
-        "seconds_required": decision.seconds_required,
-        "codewords_valid": decision.codewords_valid,
-        "codewords_required": decision.codewords_required,
-        "codewords_possible": decision.codewords_possible,
-        "evaluation_required": decision.evaluation_required,
-        "evaluation_submitted": decision.evaluation_submitted,
-        "reasons": [{"code": r.code, "text": r.text} for r in decision.reasons],
-    }
+def _award_values(decision: CreditDecision) -> tuple[Any, ...]:
+    """The decision's values of ``_AWARD_COLUMNS``, in that order."""
+    return (
+        decision.credits,
+        decision.possible,
+        str(decision.outcome),
+        decision.seconds_attended,
+        decision.seconds_required,
+        decision.codewords_valid,
+        decision.codewords_required,
+        decision.codewords_possible,
+        decision.evaluation_required,
+        decision.evaluation_submitted,
+        [{"code": r.code, "text": r.text} for r in decision.reasons],
+    )
 
 
-def _differs(stored: Any, value: Any) -> bool:
-    if isinstance(value, Decimal) and stored is not None:
-        return Decimal(stored) != value
-    return bool(stored != value)
+def _differs(stored: Sequence[Any], values: tuple[Any, ...]) -> bool:
+    """Whether a stored award's values differ from a decision's (Decimals compare as numbers,
+    whatever the database returned them as)."""
+    return any(
+        (Decimal(old) != new if isinstance(new, Decimal) and old is not None else old != new)
+        for old, new in zip(stored, values, strict=True)
+    )
