@@ -24,7 +24,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from podium.credits.engine import decide_credits
-from podium.credits.rules import RULE_FIELDS, rules_from
+from podium.credits.rules import RULE_FIELDS, combine_rules
 from podium.credits.types import (
     CreditDecision,
     CreditRules,
@@ -206,7 +206,7 @@ class SessionCatalog:
             key = tuple(own.get(name) for name in RULE_FIELDS)
             rules = rules_cache.get(key)
             if rules is None:
-                rules = rules_cache[key] = _resolve(event_rules, own)
+                rules = rules_cache[key] = combine_rules(event_rules, own)
             sessions[session_id] = SessionFacts(
                 id=session_id,
                 name=name,
@@ -288,14 +288,6 @@ def load_records(
             )
         )
     return result
-
-
-def _resolve(event_rules: dict[str, Any], own: dict[str, Any]) -> CreditRules:
-    values = {
-        name: own.get(name) if own.get(name) is not None else event_rules.get(name)
-        for name in RULE_FIELDS
-    }
-    return rules_from({name: value for name, value in values.items() if value is not None})
 
 
 def _write(work: Work, *, attendee_ids: Sequence[int], decisions: Sequence[CreditDecision]) -> int:

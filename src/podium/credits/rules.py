@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -36,14 +37,25 @@ def resolve_rules(
 ) -> CreditRules:
     """The rules a session's credit is decided by: each rule the session sets, else the event's,
     else the default."""
+    return combine_rules(_values(event_rules), _values(session_rules))
+
+
+def combine_rules(
+    event_values: Mapping[str, Any], session_values: Mapping[str, Any]
+) -> CreditRules:
+    """:func:`resolve_rules` from stored values by name (``RULE_FIELDS``; None: not set)."""
     values: dict[str, Any] = {}
     for name in RULE_FIELDS:
-        value = getattr(session_rules, name, None) if session_rules is not None else None
-        if value is None and event_rules is not None:
-            value = getattr(event_rules, name)
+        value = session_values.get(name)
+        if value is None:
+            value = event_values.get(name)
         if value is not None:
             values[name] = value
     return rules_from(values)
+
+
+def _values(row: EventCreditRules | SessionCreditRules | None) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in RULE_FIELDS} if row is not None else {}
 
 
 def rules_from(values: dict[str, Any]) -> CreditRules:
