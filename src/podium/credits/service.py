@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from podium.credits.ledger import refresh_credits
-from podium.credits.rules import RULE_FIELDS, apply_change, resolve_rules
+from podium.credits.rules import apply_change, resolve_rules
 from podium.credits.types import CreditRules, RulesChange
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
@@ -172,11 +172,6 @@ async def audit_log(uow: UnitOfWork, *, event: Event, limit: int = 100) -> list[
         .limit(limit)
     )
     return list(result)
-
-
-def rule_values(rules: CreditRules) -> dict[str, Any]:
-    """The rules as plain values, by name (for printing)."""
-    return {name: getattr(rules, name) for name in RULE_FIELDS}
 
 
 def _clean(text: str | None, limit: int | None = None) -> str | None:
