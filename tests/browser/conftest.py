@@ -122,3 +122,24 @@ class Screenshots:
 @pytest.fixture
 def screenshots(db: Database) -> Screenshots:
     return Screenshots(enabled=db.is_sqlite)
+
+
+_UNNAMED = """() => {
+  const visible = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
+  const controls = [...document.querySelectorAll("input, textarea, select")].filter(
+    (el) => el.type !== "hidden" && visible(el)
+  );
+  const unlabelled = controls.filter(
+    (el) => el.labels.length === 0 && !el.getAttribute("aria-label")
+  );
+  const actions = [...document.querySelectorAll("button, a[href]")].filter(visible);
+  const unnamed = actions.filter(
+    (el) => !(el.innerText || el.getAttribute("aria-label") || "").trim()
+  );
+  return [...unlabelled, ...unnamed].map((el) => el.outerHTML.slice(0, 120));
+}"""
+
+
+async def assert_labelled(page: Page) -> None:
+    """Every input has a visible label and every action a text name (the issue's rule)."""
+    assert await page.evaluate(_UNNAMED) == []

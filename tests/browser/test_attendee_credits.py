@@ -19,8 +19,7 @@ from podium.models import SessionCreditRules
 from podium.people.service import find_or_create_attendee
 from podium.program.service import create_session, set_codewords
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionDraft
-from tests.browser.conftest import People, Screenshots
-from tests.browser.test_live_session import _assert_labelled
+from tests.browser.conftest import People, Screenshots, assert_labelled
 
 ZONE = ZoneInfo("America/Chicago")
 DAY = date(2026, 6, 1)
@@ -131,7 +130,7 @@ async def test_my_credits_on_a_phone(
     ).to_be_visible()
     # nothing sticks out sideways at phone width
     assert await phone.evaluate("document.documentElement.scrollWidth") <= 390
-    await _assert_labelled(phone)
+    await assert_labelled(phone)
     await screenshots.one(phone, "attendee-credits")
 
     # the topbar leads back to it from a session's page

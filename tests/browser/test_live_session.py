@@ -28,7 +28,7 @@ from podium.kit.db import Database
 from podium.live.service import create_poll
 from podium.program.service import create_session, set_codewords
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionDraft
-from tests.browser.conftest import People, Screenshots
+from tests.browser.conftest import People, Screenshots, assert_labelled
 from tests.processes import ServerProcess
 
 ZONE = ZoneInfo("America/Chicago")
@@ -38,27 +38,6 @@ QUESTION = "Does <b>ASC 606</b> apply to grants?"
 
 
 # every visible form control without a label, and every button or link without a text name
-_UNNAMED = """() => {
-  const visible = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
-  const controls = [...document.querySelectorAll("input, textarea, select")].filter(
-    (el) => el.type !== "hidden" && visible(el)
-  );
-  const unlabelled = controls.filter(
-    (el) => el.labels.length === 0 && !el.getAttribute("aria-label")
-  );
-  const actions = [...document.querySelectorAll("button, a[href]")].filter(visible);
-  const unnamed = actions.filter(
-    (el) => !(el.innerText || el.getAttribute("aria-label") || "").trim()
-  );
-  return [...unlabelled, ...unnamed].map((el) => el.outerHTML.slice(0, 120));
-}"""
-
-
-async def _assert_labelled(page: Page) -> None:
-    """Every input has a visible label and every action a text name (the issue's rule)."""
-    assert await page.evaluate(_UNNAMED) == []
-
-
 @dataclass
 class Stage:
     session_id: str
@@ -140,7 +119,7 @@ async def test_live_session_from_join_to_api(
     attendee = await people.phone()
     await attendee.goto("/e/expo")
     await screenshots.both(attendee, "join")
-    await _assert_labelled(attendee)
+    await assert_labelled(attendee)
     await attendee.get_by_label("First name").fill("Maya")
     await attendee.get_by_label("Last name").fill("Patel")
     await attendee.get_by_label("Email").fill("maya@example.org")
@@ -195,7 +174,7 @@ async def test_live_session_from_join_to_api(
     await screenshots.both(attendee, "session")
     await screenshots.both(moderator, "moderator")
     for page in (attendee, moderator, screen):
-        await _assert_labelled(page)
+        await assert_labelled(page)
 
     # check out; the evaluation follows
     await attendee.get_by_role("button", name="Check out").click()
@@ -223,7 +202,7 @@ async def _kiosk_check_in(moderator: Page, screenshots: Screenshots) -> Page:
     await kiosk.get_by_label("Name or email").fill("lovelace")
     await kiosk.get_by_role("button", name="Check in Ada Lovelace").click()
     await screenshots.both(kiosk, "kiosk-desk")
-    await _assert_labelled(kiosk)
+    await assert_labelled(kiosk)
     return kiosk
 
 
