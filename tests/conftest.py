@@ -107,7 +107,7 @@ async def uow(db: Database) -> AsyncIterator[UnitOfWork]:
 
 @pytest.fixture
 def settings(db: Database) -> Settings:
-    # no check-outs at the session end behind the tests' backs (tests/web/test_session_end.py
+    # no check-outs at the session end behind the tests' backs (tests/worker/test_session_end.py
     # turns them on)
     return Settings(
         database_url=db.url,

@@ -4,6 +4,12 @@ L0 kit, config, enums < L1 models, migrations < L2 domain packages < L3 web, cli
 Imports only point down (or sideways within a layer); L0-L2 import no web or CLI framework; a
 dialect never imports another dialect; a module outside every layer is an error too, so that a
 new package gets a place here when it is created.
+
+Within L3: an edge (web, cli, worker) uses a domain package only through its public modules
+(``service``, ``types``, ``errors``), so that a package can rearrange the rest freely; the
+realtime sockets and the API dialects never import the pages; and the page families
+(attendee, moderator, kiosk, screen) never import each other: what two of them share lives in
+``podium.web.pages`` itself.
 """
 
 from __future__ import annotations
@@ -53,6 +59,11 @@ EDGE_FRAMEWORKS = frozenset(
     {"fastapi", "starlette", "typer", "click", "jinja2", "uvicorn", "httpx"}
 )
 DIALECTS = "podium.web.api.dialects"
+DOMAIN_PACKAGES = frozenset(name for name, layer in LAYERS.items() if layer == 2)
+PUBLIC_MODULES = frozenset({"service", "types", "errors"})
+PAGES = "podium.web.pages"
+PAGE_FAMILIES = frozenset({"attendee", "moderator", "kiosk", "screen"})
+NOT_PAGES = ("podium.web.realtime", "podium.web.api")
 
 
 def layer_of(module: str) -> int | None:
@@ -69,6 +80,44 @@ def _dialect_of(module: str) -> str | None:
     if not module.startswith(DIALECTS + "."):
         return None
     return module[len(DIALECTS) + 1 :].split(".", 1)[0]
+
+
+def _domain_module(target: str) -> tuple[str, str | None] | None:
+    """(domain package, its module or None for the package itself) when ``target`` is in one;
+    ``podium.live.service.cast_vote`` gives ``("podium.live", "service")``."""
+    parts = target.split(".")
+    package = ".".join(parts[:2])
+    if package not in DOMAIN_PACKAGES:
+        return None
+    return package, parts[2] if len(parts) > 2 else None
+
+
+def _page_family(module: str) -> str | None:
+    if not module.startswith(PAGES + "."):
+        return None
+    family = module[len(PAGES) + 1 :].split(".", 1)[0]
+    return family if family in PAGE_FAMILIES else None
+
+
+def _within_edges(module: str, target: str) -> list[str]:
+    """The rules of L3 that an import of ``target`` by the edge ``module`` breaks."""
+    broken = []
+    domain = _domain_module(target)
+    if domain is not None and domain[1] not in PUBLIC_MODULES:
+        package, inner = domain
+        what = f"its {inner} module" if inner else "the package itself"
+        broken.append(
+            f"an edge uses {package} only through its service, types or errors module, not {what}"
+        )
+    if module.startswith(NOT_PAGES) and (target == PAGES or target.startswith(PAGES + ".")):
+        broken.append("realtime and the API dialects may not import the pages")
+    own_family, target_family = _page_family(module), _page_family(target)
+    if own_family and target_family and own_family != target_family:
+        broken.append(
+            f"the {own_family} pages may not import the {target_family} pages; "
+            "share through podium.web.pages"
+        )
+    return broken
 
 
 def imported_modules(module: str, source: str, *, is_package: bool) -> list[tuple[int, str]]:
@@ -120,6 +169,8 @@ def _broken_rules(module: str, own_layer: int, target: str) -> list[str]:
     own_dialect, target_dialect = _dialect_of(module), _dialect_of(target)
     if own_dialect and target_dialect and own_dialect != target_dialect:
         broken.append(f"the {own_dialect} dialect may not import the {target_dialect} dialect")
+    if own_layer == 3:
+        broken += _within_edges(module, target)
     return broken
 
 
@@ -210,6 +261,43 @@ def test_the_walk_sees_every_layer() -> None:
             "import os\n",
             "podium.gadgets:0: is in no layer; give its package one in LAYERS",
         ),
+        (
+            "podium.web.pages.attendee.fake",
+            "from podium.attendance.repository import find_checkin\n",
+            "podium.web.pages.attendee.fake:1: imports "
+            "podium.attendance.repository.find_checkin: an edge uses podium.attendance only "
+            "through its service, types or errors module, not its repository module",
+        ),
+        (
+            "podium.cli.fake",
+            "from podium.credits import engine\n",
+            "podium.cli.fake:1: imports podium.credits.engine: an edge uses podium.credits "
+            "only through its service, types or errors module, not its engine module",
+        ),
+        (
+            "podium.worker.fake",
+            "import podium.live\n",
+            "podium.worker.fake:1: imports podium.live: an edge uses podium.live only "
+            "through its service, types or errors module, not the package itself",
+        ),
+        (
+            "podium.web.realtime.fake",
+            "from podium.web.pages.attendee import views\n",
+            "podium.web.realtime.fake:1: imports podium.web.pages.attendee.views: "
+            "realtime and the API dialects may not import the pages",
+        ),
+        (
+            "podium.web.api.dialects.eventtia.fake",
+            "from podium.web.pages import templates\n",
+            "podium.web.api.dialects.eventtia.fake:1: imports podium.web.pages.templates: "
+            "realtime and the API dialects may not import the pages",
+        ),
+        (
+            "podium.web.pages.kiosk.fake",
+            "from ..moderator.routes import router\n",
+            "podium.web.pages.kiosk.fake:1: imports podium.web.pages.moderator.routes.router: "
+            "the kiosk pages may not import the moderator pages; share through podium.web.pages",
+        ),
     ],
 )
 def test_check_module_reports_a_broken_rule(module: str, source: str, expected: str) -> None:
@@ -237,6 +325,15 @@ def test_check_module_reports_a_broken_rule(module: str, source: str, expected: 
             "podium.models.fake",
             "from sqlalchemy import String\nfrom podium.enums import PollType\n",
         ),
+        (
+            "podium.web.pages.kiosk.fake",
+            "from podium.attendance.service import perform_checkin\n"
+            "from podium.attendance.errors import NotCheckedIn\n"
+            "from podium.web.pages import live_views\n"
+            "from podium.web.pages.kiosk import views\n",
+        ),
+        ("podium.cli.fake", "from podium.credits import service, types\n"),
+        ("podium.web.realtime.fake", "from podium.web.auth import identity\n"),
     ],
 )
 def test_check_module_accepts_imports_that_point_down_or_sideways(module: str, source: str) -> None:

@@ -16,6 +16,8 @@ from podium.attendance.checkin import perform_checkin, perform_checkout, record_
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
 from podium.attendance.leaving import check_out_ended_sessions
+from podium.attendance.lookup import search_preloaded as search_preloaded
+from podium.attendance.presence import count_checked_in as count_checked_in
 from podium.attendance.roster import (
     attendance_version,
     clear_attendance,
@@ -24,6 +26,7 @@ from podium.attendance.roster import (
     remove_checkins,
     total_time_attended,
 )
+from podium.attendance.status import attendee_session_status as attendee_session_status
 from podium.credits.service import audit_adjustment, computed_credits
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
@@ -39,8 +42,10 @@ from podium.models import (
 __all__ = [
     "adjust_credits",
     "attendance_version",
+    "attendee_session_status",
     "check_out_ended_sessions",
     "clear_attendance",
+    "count_checked_in",
     "get_checkin",
     "list_attendance",
     "perform_checkin",
@@ -49,6 +54,7 @@ __all__ = [
     "record_checkin",
     "remove_checkins",
     "remove_credit_adjustment",
+    "search_preloaded",
     "set_admin_note",
     "set_attendee_note",
     "submit_codeword",

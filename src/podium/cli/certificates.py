@@ -11,14 +11,15 @@ from typing import Annotated
 import typer
 
 from podium.cli.running import fail, load_settings, progress, run_in_unit_of_work
-from podium.credits.certificate_pdf import render_certificate
-from podium.credits.certificates import (
+from podium.credits.service import (
     CertificateView,
     certificate_view,
+    count_attendees_with_records,
+    event_transcripts,
     issue_certificates,
+    render_certificate,
     verification_url,
 )
-from podium.credits.transcript import count_attendees_with_records, event_transcripts
 from podium.events.service import get_event
 from podium.kit.db import UnitOfWork
 from podium.people.errors import AttendeeNotFound

@@ -17,14 +17,14 @@ from podium.attendance.service import (
     remove_credit_adjustment,
 )
 from podium.cli.running import fail, progress, run_in_unit_of_work
-from podium.credits.rules import describe
 from podium.credits.service import (
     audit_log,
+    count_attendees_with_records,
+    describe,
     event_credit_rules,
     refresh_attendee_credits,
     set_credit_rules,
 )
-from podium.credits.transcript import count_attendees_with_records
 from podium.credits.types import UNCHANGED, CodewordRule, CreditRules, RulesChange
 from podium.events.service import get_event
 from podium.kit.clock import utcnow

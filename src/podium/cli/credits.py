@@ -14,7 +14,7 @@ import typer
 
 from podium.cli import credit_rules
 from podium.cli.running import fail, run_in_unit_of_work
-from podium.credits.export import (
+from podium.credits.service import (
     ExportFormat,
     Report,
     Row,

@@ -38,8 +38,7 @@ from podium.evaluations.service import (
     submit_evaluation,
 )
 from podium.evaluations.types import EvaluationAnswer
-from podium.events import repository as events_repository
-from podium.events.service import create_event, get_event, update_event_settings
+from podium.events.service import create_event, find_event, get_event, update_event_settings
 from podium.events.types import EventChanges
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
@@ -117,7 +116,7 @@ async def load_demo(
     """Create the demo event ``uri`` whose three days start on ``first_day``, as it stands at
     ``now``, with ``attendees`` people. Returns None, changing nothing, when an event ``uri``
     already exists."""
-    if await events_repository.find_event_by_uri(uow, uri) is not None:
+    if await find_event(uow, uri) is not None:
         return None
     rng = random.Random(seed)
     event = await create_event(

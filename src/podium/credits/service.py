@@ -10,8 +10,31 @@ from typing import Any
 
 from sqlalchemy import select
 
+from podium.credits.certificate_pdf import render_certificate as render_certificate
+from podium.credits.certificates import VERIFICATION_PATH as VERIFICATION_PATH
+from podium.credits.certificates import CertificateView as CertificateView
+from podium.credits.certificates import certificate_view as certificate_view
+from podium.credits.certificates import credits_text as credits_text
+from podium.credits.certificates import date_range_text as date_range_text
+from podium.credits.certificates import day_text as day_text
+from podium.credits.certificates import find_certificate as find_certificate
+from podium.credits.certificates import issue_certificates as issue_certificates
+from podium.credits.certificates import time_range_text as time_range_text
+from podium.credits.certificates import verification_path as verification_path
+from podium.credits.certificates import verification_url as verification_url
+from podium.credits.engine import format_credits as format_credits
+from podium.credits.export import ExportFormat as ExportFormat
+from podium.credits.export import Report as Report
+from podium.credits.export import Row as Row
+from podium.credits.export import report_rows as report_rows
+from podium.credits.export import write_csv as write_csv
+from podium.credits.export import write_xlsx as write_xlsx
 from podium.credits.ledger import refresh_credits
 from podium.credits.rules import apply_change, resolve_rules
+from podium.credits.rules import describe as describe
+from podium.credits.transcript import attendee_transcript as attendee_transcript
+from podium.credits.transcript import count_attendees_with_records as count_attendees_with_records
+from podium.credits.transcript import event_transcripts as event_transcripts
 from podium.credits.types import CreditRules, RulesChange
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork

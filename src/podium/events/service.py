@@ -68,6 +68,11 @@ async def list_events(uow: UnitOfWork) -> list[Event]:
     return await repository.list_events(uow)
 
 
+async def find_event(uow: UnitOfWork, uri: str) -> Event | None:
+    """The event at ``uri``, or None when there is none."""
+    return await repository.find_event_by_uri(uow, uri)
+
+
 async def get_event(uow: UnitOfWork, uri: str) -> Event:
     event = await repository.find_event_by_uri(uow, uri)
     if event is None:

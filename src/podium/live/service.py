@@ -42,6 +42,9 @@ from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.kit.writer import Work
 from podium.live import repository
+from podium.live.audience import AudiencePoll as AudiencePoll
+from podium.live.audience import audience_polls as audience_polls
+from podium.live.audience import audience_questions as audience_questions
 from podium.live.errors import (
     AlreadyVoted,
     PollNotFound,
@@ -50,6 +53,7 @@ from podium.live.errors import (
     QuestionNotFound,
     QuestionStateConflict,
 )
+from podium.live.tally import poll_tally as poll_tally
 from podium.live.types import (
     Answer,
     PollAnswer,

@@ -28,7 +28,14 @@ from podium.models import (
     SessionPresenter,
 )
 from podium.program import repository
+from podium.program.announcements import AnnouncedCodeword as AnnouncedCodeword
+from podium.program.announcements import announce_codeword as announce_codeword
+from podium.program.announcements import latest_announcements as latest_announcements
 from podium.program.errors import FieldOfStudyNotFound, SessionNotFound
+from podium.program.schedule import ScheduledSession as ScheduledSession
+from podium.program.schedule import as_scheduled as as_scheduled
+from podium.program.schedule import load_schedule as load_schedule
+from podium.program.schedule import schedule_version as schedule_version
 from podium.program.types import (
     FieldOfStudyDraft,
     PresenterRef,

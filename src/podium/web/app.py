@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,12 +20,12 @@ from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
 from podium.web.pages.app import create_certificates_app, create_pages_app
 from podium.web.pages.attendee.express import ExpressLane
-from podium.web.pages.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
 from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
-from podium.web.session_end import check_out_at_session_ends
+from podium.web.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
+from podium.worker.runner import Worker
 
 STATIC_DIRECTORY = Path(__file__).parent / "static"
 
@@ -59,22 +57,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        session_ends = (
-            asyncio.create_task(
-                check_out_at_session_ends(
-                    database, every_seconds=settings.session_end_check_seconds
-                )
-            )
-            if settings.session_end_check_seconds > 0
-            else None
-        )
+        worker = Worker(database, settings)  # the background duties of this process
+        worker.start()
         try:
             yield
         finally:
-            if session_ends is not None:
-                session_ends.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await session_ends
+            await worker.stop()
             await hub.close()
             await runtime.limiter.close()
             if owns_broker:

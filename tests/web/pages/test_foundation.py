@@ -16,8 +16,8 @@ from podium.events.service import create_event
 from podium.kit.db import Database, UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import Event
-from podium.web.pages import identity
-from podium.web.pages.csrf import CsrfCookie
+from podium.web.auth import identity
+from podium.web.auth.csrf import CsrfCookie
 from podium.web.pages.deps import page_event, safe_next
 from podium.web.pages.errors import install_error_handlers
 from podium.web.pages.routing import page_router

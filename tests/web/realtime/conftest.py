@@ -24,7 +24,7 @@ from podium.kit.db import Database
 from podium.kit.pubsub import Broker, InMemoryBroker, RedisBroker
 from podium.models import Attendee, Event, EventSession
 from podium.web.app import create_app
-from podium.web.pages import identity
+from podium.web.auth import identity
 from tests.factories import make_attendee, make_session
 from tests.redis_support import REDIS_URL, require_redis, unique_prefix
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from podium.web.auth.csrf import CsrfCookie
 from podium.web.pages import attendee, certificates, kiosk, moderator, screen
-from podium.web.pages.csrf import CsrfCookie
 from podium.web.pages.errors import install_error_handlers
 from podium.web.realtime import router as realtime
 from podium.web.runtime import Runtime

@@ -15,19 +15,19 @@ from datetime import date
 from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from podium.credits.certificate_pdf import render_certificate
-from podium.credits.certificates import (
+from podium.credits.service import (
     CertificateView,
+    attendee_transcript,
     certificate_view,
     credits_text,
     date_range_text,
     day_text,
     find_certificate,
     issue_certificates,
+    render_certificate,
     time_range_text,
     verification_url,
 )
-from podium.credits.transcript import attendee_transcript
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, Certificate, Event, EventSession
 from podium.web.deps import get_runtime, get_uow

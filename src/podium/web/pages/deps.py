@@ -14,8 +14,9 @@ from podium.models import Attendee, Event, EventSession
 from podium.people.errors import AttendeeNotFound
 from podium.people.service import get_attendee
 from podium.program.service import get_session
+from podium.web import urls
+from podium.web.auth import identity
 from podium.web.deps import get_uow
-from podium.web.pages import identity, urls
 
 
 class NeedsJoin(Exception):

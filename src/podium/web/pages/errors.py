@@ -17,11 +17,11 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
 from podium.kit.errors import PodiumError
-from podium.web.pages import urls
-from podium.web.pages.csrf import CsrfFailed
+from podium.web import urls
+from podium.web.auth.csrf import CsrfFailed
+from podium.web.auth.throttle import TooManyAttempts
 from podium.web.pages.deps import NeedsJoin, NeedsModerator
 from podium.web.pages.templates import is_htmx, render
-from podium.web.pages.throttle import TooManyAttempts
 from podium.web.statuses import STATUS_BY_KIND
 
 log = logging.getLogger(__name__)

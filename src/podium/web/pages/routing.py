@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from podium.web.auth.csrf import verify_csrf
 from podium.web.deps import TransactionalRoute, WritingRoute
-from podium.web.pages.csrf import verify_csrf
 
 
 def page_router() -> APIRouter:

@@ -1,7 +1,7 @@
 """Rendering pages and fragments: one Jinja2 environment, autoescaping everything.
 
 Every template receives ``request``, ``csrf_token`` (for forms and htmx headers), ``new_nonce()``
-(a fresh idempotency key per rendered form) and the URL helpers of :mod:`podium.web.pages.urls`.
+(a fresh idempotency key per rendered form) and the URL helpers of :mod:`podium.web.urls`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from podium.web.pages import urls
-from podium.web.pages.csrf import csrf_token
+from podium.web import urls
+from podium.web.auth.csrf import csrf_token
 
 
 def new_nonce() -> str:

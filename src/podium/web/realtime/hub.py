@@ -31,11 +31,11 @@ from typing import Any
 
 import orjson
 
-from podium.attendance.presence import count_checked_in
+from podium.attendance.service import count_checked_in
 from podium.kit.db import Database
 from podium.kit.pubsub import RESYNC, Broker, Message, session_channel
 from podium.live.errors import PollNotFound
-from podium.live.tally import poll_tally
+from podium.live.service import poll_tally
 
 log = logging.getLogger(__name__)
 

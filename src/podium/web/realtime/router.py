@@ -32,7 +32,7 @@ from starlette.websockets import WebSocketDisconnect
 from podium.events.service import get_event
 from podium.kit.errors import ErrorKind, PodiumError
 from podium.program.service import get_session
-from podium.web.pages import identity
+from podium.web.auth import identity
 from podium.web.realtime.hub import Role
 from podium.web.runtime import Runtime
 

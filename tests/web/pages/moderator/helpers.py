@@ -13,7 +13,7 @@ from sqlalchemy import select
 from podium.events.service import create_event
 from podium.kit.db import Database
 from podium.models import Event, EventSession, Poll, Question
-from podium.web.pages import urls
+from podium.web import urls
 from tests.factories import make_session
 from tests.web.pages.conftest import Browser, BrowserFactory
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from podium.kit.db import Database
 from podium.models import Event, EventSession
-from podium.web.pages import urls
+from podium.web import urls
 from tests.factories import make_attendee
 from tests.web.pages.conftest import BrowserFactory
 from tests.web.pages.moderator.helpers import (

@@ -13,18 +13,18 @@ from fastapi import Depends, Response
 
 from podium.attendance.errors import CheckinNotFound, WrongCheckinCode, WrongCheckoutCode
 from podium.attendance.service import (
+    attendee_session_status,
     get_checkin,
     perform_checkin,
     perform_checkout,
     set_attendee_note,
     submit_codeword,
 )
-from podium.attendance.status import attendee_session_status
 from podium.enums import AttendanceSource
 from podium.evaluations.service import evaluation_form, submit_evaluation
 from podium.kit.errors import InvalidInput, PodiumError
 from podium.live.service import ask_question, cast_vote, get_poll, get_question, upvote_question
-from podium.web.pages import throttle
+from podium.web.auth import throttle
 from podium.web.pages.attendee import forms
 from podium.web.pages.attendee.page import Visit, visit
 from podium.web.pages.attendee.views import Message

@@ -15,13 +15,12 @@ from decimal import Decimal
 
 from fastapi import Depends, Request, Response
 
-from podium.credits.engine import format_credits
-from podium.credits.transcript import attendee_transcript
+from podium.credits.service import attendee_transcript, format_credits
 from podium.credits.types import Outcome, Transcript, TranscriptLine
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, Event
+from podium.web import urls
 from podium.web.deps import get_uow
-from podium.web.pages import urls
 from podium.web.pages.attendee import views
 from podium.web.pages.deps import page_event, require_attendee
 from podium.web.pages.routing import page_router

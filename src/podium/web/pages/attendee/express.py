@@ -41,12 +41,12 @@ from podium.kit.errors import PodiumError
 from podium.kit.writer import Work
 from podium.live.service import record_vote, visited_poll
 from podium.program.service import visited_session
+from podium.web.auth import csrf, identity, throttle
 from podium.web.metrics import ROUTE_TEMPLATE_KEY
-from podium.web.pages import csrf, identity, throttle
 from podium.web.pages.attendee.forms import chosen_delivery_format
 from podium.web.pages.attendee.page import done_url
-from podium.web.pages.urls import PAGES_PREFIX
 from podium.web.runtime import Runtime
+from podium.web.urls import PAGES_PREFIX
 
 MAX_FORM_BYTES = 8 * 1024
 _SESSION = PAGES_PREFIX + r"/(?P<event_uri>[^/]+)/s/(?P<session_id>[^/]+)"

@@ -14,8 +14,9 @@ from podium.kit.errors import InvalidInput, PodiumError
 from podium.models import Attendee, Event
 from podium.people.service import find_or_create_attendee
 from podium.program.service import list_sessions
+from podium.web import urls
+from podium.web.auth import identity, throttle
 from podium.web.deps import get_uow
-from podium.web.pages import identity, throttle, urls
 from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import text_field
 from podium.web.pages.deps import current_attendee, page_event, safe_next

@@ -19,15 +19,15 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException
 
-from podium.attendance.status import attendee_session_status
+from podium.attendance.service import attendee_session_status
 from podium.evaluations.service import evaluation_form
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
-from podium.live.audience import audience_polls, audience_questions
+from podium.live.service import audience_polls, audience_questions
 from podium.models import Attendee, Event, EventSession
 from podium.program.service import load_session
+from podium.web import urls
 from podium.web.deps import get_uow
-from podium.web.pages import urls
 from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message

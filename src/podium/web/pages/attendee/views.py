@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 from podium.enums import PollState, PollType
 from podium.kit.errors import PodiumError
-from podium.live.audience import AudiencePoll
-from podium.live.service import vote_answer
+from podium.live.service import AudiencePoll, vote_answer
 from podium.models import Event, EventSession, Poll, Vote
 from podium.people.types import CUSTOM_FIELDS
 from podium.web.pages.templates import day_label

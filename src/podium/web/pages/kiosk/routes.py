@@ -20,19 +20,23 @@ from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from podium.attendance.errors import AlreadyCheckedIn, NotCheckedIn
-from podium.attendance.lookup import search_preloaded
-from podium.attendance.presence import count_checked_in
-from podium.attendance.service import perform_checkin, perform_checkout
+from podium.attendance.service import (
+    count_checked_in,
+    perform_checkin,
+    perform_checkout,
+    search_preloaded,
+)
 from podium.enums import AttendanceSource, DeliveryFormat
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, Checkin, Event, EventSession
 from podium.people.service import get_attendee
 from podium.program.service import list_sessions
+from podium.web import urls
+from podium.web.auth import identity, throttle
 from podium.web.deps import get_runtime, get_uow
-from podium.web.pages import identity, throttle, urls
 from podium.web.pages.deps import page_event, page_session, require_event_moderator, safe_next
-from podium.web.pages.moderator.views import event_zone
+from podium.web.pages.live_views import event_zone
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import is_htmx, render
 

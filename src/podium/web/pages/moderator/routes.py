@@ -14,18 +14,18 @@ from typing import Any, Literal
 from fastapi import Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from podium.attendance.presence import count_checked_in
+from podium.attendance.service import count_checked_in
 from podium.enums import PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.live import service as live
 from podium.models import Event, EventSession, Poll, Question
-from podium.program.announcements import announce_codeword
-from podium.program.service import load_session
+from podium.program.service import announce_codeword, load_session
+from podium.web import urls
+from podium.web.auth import identity, throttle
 from podium.web.deps import get_uow
-from podium.web.pages import identity, throttle, urls
+from podium.web.pages import live_views as views
 from podium.web.pages.deps import page_event, page_session, require_session_moderator, safe_next
-from podium.web.pages.moderator import views
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import is_htmx, render
 

@@ -27,13 +27,13 @@ from podium.live import service as live
 from podium.live.errors import PollNotFound
 from podium.live.types import PollResults
 from podium.models import Event, EventSession, Question
-from podium.program.announcements import AnnouncedCodeword, latest_announcements
-from podium.program.service import load_session
+from podium.program.service import AnnouncedCodeword, latest_announcements, load_session
+from podium.web import urls
+from podium.web.auth import identity
 from podium.web.deps import get_runtime, get_uow
-from podium.web.pages import identity, urls
+from podium.web.pages import live_views as views
 from podium.web.pages.deps import page_event, page_session
 from podium.web.pages.errors import redirect
-from podium.web.pages.moderator import views
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import render
 

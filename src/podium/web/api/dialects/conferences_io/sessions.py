@@ -15,8 +15,8 @@ from podium.kit.changes import KEEP, Change
 from podium.kit.choices import parse_choice
 from podium.kit.errors import InvalidInput
 from podium.models import Event, EventSession
-from podium.program import schedule, service
-from podium.program.schedule import ScheduledSession, as_scheduled
+from podium.program import service
+from podium.program.service import ScheduledSession, as_scheduled
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionChanges, SessionDraft
 from podium.web.api.dialects.conferences_io import formats
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
@@ -265,7 +265,7 @@ async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Respo
     next client that asks (see BodyCache)."""
     runtime = get_runtime(request)
     base_url = runtime.settings.base_url
-    version = await schedule.schedule_version(uow, event=event)
+    version = await service.schedule_version(uow, event=event)
     key = (runtime.database.url, event.id, event.uri, base_url, version)
     etag = strong_etag(key)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
@@ -273,7 +273,7 @@ async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Respo
         return Response(status_code=304, headers=headers)
     body = _schedule_bodies.get(key)
     if body is None:
-        sessions = await schedule.load_schedule(uow, event=event)
+        sessions = await service.load_schedule(uow, event=event)
         body = orjson.dumps(
             {
                 "status": "ok",

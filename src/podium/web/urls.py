@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from podium.credits.certificates import VERIFICATION_PATH, verification_path
+from podium.credits.service import VERIFICATION_PATH, verification_path
 
 PAGES_PREFIX = "/e"
 # the public verification pages of certificates (outside the pages app: no event in the path)

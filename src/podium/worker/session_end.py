@@ -1,5 +1,5 @@
-"""The check-out of attendees still checked in when a session ends, run in the background of
-every serving process (``attendance.service.check_out_ended_sessions``)."""
+"""The check-out of attendees still checked in when a session ends, a duty of every serving
+process (``attendance.service.check_out_ended_sessions``)."""
 
 from __future__ import annotations
 

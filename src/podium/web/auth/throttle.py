@@ -17,8 +17,8 @@ import hashlib
 from fastapi import Request
 
 from podium.config import Settings
+from podium.web.auth.csrf import browser_id
 from podium.web.deps import client_ip
-from podium.web.pages.csrf import browser_id
 from podium.web.runtime import Runtime
 
 

@@ -1,5 +1,6 @@
-"""What the moderator and screen pages show of a session's polls and questions: results counted
-per choice (with the shares the live tally uses), word counts, and questions in their groups."""
+"""What the moderator page, the screen and the kiosk show of a session: polls' results counted
+per choice (with the shares the live tally uses), word counts, questions in their groups, and
+times in the event's zone. Shared by those page families, which do not import each other."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import HTTPConnection
 
 from podium.models import Event, EventSession
-from podium.web.pages import urls
+from podium.web import urls
 from podium.web.runtime import Runtime
 
 ATTENDEE_COOKIE = "podium_attendee"
