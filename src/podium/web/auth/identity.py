@@ -149,20 +149,20 @@ class ModeratorAccess:
 
     grants: dict[str, str] = field(default_factory=dict)
 
+    def holds(self, request: HTTPConnection, scope: str, password: str | None) -> bool:
+        """Holds a grant for ``scope`` given with ``password`` (the current one; None or
+        blank: no password is set, so nobody holds it)."""
+        fp = self.grants.get(scope)
+        return bool(password) and fp == fingerprint(request, password or "")
+
     def for_event(self, request: HTTPConnection, event: Event) -> bool:
         """May run every session of the event and its kiosk."""
-        fp = self.grants.get(EVENT_SCOPE)
-        return bool(event.moderator_password) and fp == fingerprint(
-            request, event.moderator_password or ""
-        )
+        return self.holds(request, EVENT_SCOPE, event.moderator_password)
 
     def for_session(self, request: HTTPConnection, event: Event, session: EventSession) -> bool:
         """May moderate ``session``: by the event's password, or by the session's own."""
-        if self.for_event(request, event):
-            return True
-        fp = self.grants.get(session.public_id)
-        return bool(session.moderator_password) and fp == fingerprint(
-            request, session.moderator_password or ""
+        return self.for_event(request, event) or self.holds(
+            request, session.public_id, session.moderator_password
         )
 
 

@@ -15,7 +15,7 @@ from podium.people.errors import AttendeeNotFound
 from podium.people.service import get_attendee
 from podium.program.service import get_session
 from podium.web import urls
-from podium.web.auth import identity
+from podium.web.auth import identity, logins
 from podium.web.deps import get_uow
 
 
@@ -109,12 +109,4 @@ def _return_to(request: Request) -> str:
 
 def safe_next(event: Event, next_url: str | None) -> str:
     """``next_url`` when it is a page of ``event``, else the event's home (no open redirects)."""
-    home = urls.event_url(event.uri)
-    if (
-        next_url
-        and next_url.startswith(home + "/")
-        and "//" not in next_url
-        and "\\" not in next_url
-    ):
-        return next_url
-    return home
+    return logins.safe_next(urls.event_url(event.uri), next_url)

@@ -37,12 +37,19 @@ EVALUATION_CLOSED = "The evaluation opens when you check out, or once the sessio
 NOTE_NEEDS_CHECKIN = "Check in to this session to keep notes for it."
 
 
+def _at(here: Visit) -> str:
+    """The throttle's scope: wrong codes at this event count only here."""
+    return throttle.event_scope(here.event.id)
+
+
 @router.post("/{event_uri}/s/{session_id}/checkin")
 async def checkin(here: Visit = Depends(visit)) -> Response:
     form = await here.request.form()
     code = forms.text_field(form, "code")
     if here.session.checkin_code:
-        await throttle.ensure_allowed(here.request, "checkin-code", attendee_id=here.attendee.id)
+        await throttle.ensure_allowed(
+            here.request, "checkin-code", scope=_at(here), attendee_id=here.attendee.id
+        )
     try:
         await perform_checkin(
             here.uow,
@@ -56,7 +63,7 @@ async def checkin(here: Visit = Depends(visit)) -> Response:
     except WrongCheckinCode as exc:
         if code and code.strip():  # a blank code is a slip, not a guess
             await throttle.record_failure(
-                here.request, "checkin-code", attendee_id=here.attendee.id
+                here.request, "checkin-code", scope=_at(here), attendee_id=here.attendee.id
             )
         return await here.failed("attendance", exc)
     except PodiumError as exc:
@@ -69,7 +76,9 @@ async def checkout(here: Visit = Depends(visit)) -> Response:
     form = await here.request.form()
     code = forms.text_field(form, "code")
     if here.session.checkout_code:
-        await throttle.ensure_allowed(here.request, "checkout-code", attendee_id=here.attendee.id)
+        await throttle.ensure_allowed(
+            here.request, "checkout-code", scope=_at(here), attendee_id=here.attendee.id
+        )
     try:
         await perform_checkout(
             here.uow,
@@ -82,7 +91,7 @@ async def checkout(here: Visit = Depends(visit)) -> Response:
     except WrongCheckoutCode as exc:
         if code and code.strip():
             await throttle.record_failure(
-                here.request, "checkout-code", attendee_id=here.attendee.id
+                here.request, "checkout-code", scope=_at(here), attendee_id=here.attendee.id
             )
         return await here.failed("attendance", exc)
     except PodiumError as exc:
@@ -94,7 +103,9 @@ async def checkout(here: Visit = Depends(visit)) -> Response:
 async def enter_codeword(here: Visit = Depends(visit)) -> Response:
     form = await here.request.form()
     word = (forms.text_field(form, "word") or "").strip()
-    await throttle.ensure_allowed(here.request, "codeword", attendee_id=here.attendee.id)
+    await throttle.ensure_allowed(
+        here.request, "codeword", scope=_at(here), attendee_id=here.attendee.id
+    )
     try:
         result = await submit_codeword(
             here.uow,
@@ -107,7 +118,9 @@ async def enter_codeword(here: Visit = Depends(visit)) -> Response:
     except PodiumError as exc:
         return await here.failed("codewords", exc)
     if not result.accepted:
-        await throttle.record_failure(here.request, "codeword", attendee_id=here.attendee.id)
+        await throttle.record_failure(
+            here.request, "codeword", scope=_at(here), attendee_id=here.attendee.id
+        )
         wrong = (
             f"“{word}” is not a codeword for {result.field_of_study}. "
             "Check the spelling and try again."

@@ -203,6 +203,7 @@ class ExpressLane:
                 await throttle.ensure_allowed_for(
                     self.runtime,
                     "checkin-code",
+                    scope=throttle.event_scope(event_id),
                     address=client[0] if client else None,
                     browser=browser,
                     attendee_id=attendee_id,

@@ -60,9 +60,10 @@ async def give_app_password(request: Request, event: Event = Depends(page_event)
     next_url = text_field(form, "next")
     if not event.app_password or identity.has_app_access(request, event):
         return redirect(request, _home_url(event, next_url))
-    await throttle.ensure_allowed(request, "app-password")
+    scope = throttle.event_scope(event.id)
+    await throttle.ensure_allowed(request, "app-password", scope=scope)
     if not identity.passwords_match(text_field(form, "password") or "", event.app_password):
-        await throttle.record_failure(request, "app-password")
+        await throttle.record_failure(request, "app-password", scope=scope)
         return _password_page(request, event, next_url, error=WRONG_APP_PASSWORD)
     response = redirect(request, _home_url(event, next_url))
     identity.grant_app_access(request, response, event)

@@ -33,9 +33,9 @@ from podium.models import Attendee, Checkin, Event, EventSession
 from podium.people.service import get_attendee
 from podium.program.service import list_sessions
 from podium.web import urls
-from podium.web.auth import identity, throttle
+from podium.web.auth import identity, logins
 from podium.web.deps import get_runtime, get_uow
-from podium.web.pages.deps import page_event, page_session, require_event_moderator, safe_next
+from podium.web.pages.deps import page_event, page_session, require_event_moderator
 from podium.web.pages.live_views import event_zone
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import is_htmx, render
@@ -44,7 +44,6 @@ router = page_router()
 
 KIOSK = "/{event_uri}/kiosk"
 DESK = KIOSK + "/s/{session_id}"
-THROTTLE_KIND = "moderator-password"
 RESULTS_SHOWN = 20
 NOTICE_MAX_AGE_SECONDS = 120
 SESSION_LIST_REFRESH_SECONDS = 300
@@ -53,56 +52,35 @@ SESSION_LIST_REFRESH_SECONDS = 300
 # --- signing in ----------------------------------------------------------------------------
 
 
-def _login_context(event: Event, *, next_url: str, error: str | None) -> dict[str, Any]:
-    return {
-        "event": event,
-        "heading": "Check-in kiosk",
-        "explanation": "Enter the event's moderator password to run the kiosk on this device.",
-        "configured": bool(event.moderator_password),
-        "action": urls.kiosk_url(event.uri) + "/login",
-        "next": next_url,
-        "error": error,
-    }
-
-
-def _after_login(event: Event, next_url: str | None) -> str:
-    return safe_next(event, next_url or urls.kiosk_url(event.uri))
+def _login(event: Event) -> logins.SharedPasswordLogin:
+    """Only the event's moderator password opens the kiosk (a session's own does not)."""
+    return logins.SharedPasswordLogin(
+        event=event,
+        words=logins.LoginWords(
+            heading="Check-in kiosk",
+            subtitle=event.name,
+            explanation="Enter the event's moderator password to run the kiosk on this device.",
+            wrong="That is not the event's moderator password. Check it and try again.",
+            unconfigured=logins.NO_MODERATOR_PASSWORD,
+            label="Moderator password",
+        ),
+        action=urls.kiosk_url(event.uri) + "/login",
+        home=urls.kiosk_url(event.uri),
+        passwords=((identity.EVENT_SCOPE, event.moderator_password),),
+    )
 
 
 @router.get(KIOSK + "/login")
 async def login_page(
     request: Request, next: str | None = None, event: Event = Depends(page_event)
 ) -> Response:
-    if identity.moderator_access(request, event).for_event(request, event):
-        return RedirectResponse(_after_login(event, next), status_code=303)
-    context = _login_context(event, next_url=_after_login(event, next), error=None)
-    return render(request, "moderator/login.html", context)
+    return await logins.show_login(request, _login(event), next)
 
 
 @router.post(KIOSK + "/login")
-async def login(
-    request: Request,
-    password: str = Form(""),
-    next: str | None = Form(None),
-    event: Event = Depends(page_event),
-) -> Response:
-    """Grant the event scope for the event's moderator password (a session's own does not
-    open the kiosk)."""
-    target = _after_login(event, next)
-    if not event.moderator_password:
-        context = _login_context(event, next_url=target, error=None)
-        return render(request, "moderator/login.html", context, status=409)
-    await throttle.ensure_allowed(request, THROTTLE_KIND)
-    if not identity.passwords_match(password, event.moderator_password):
-        await throttle.record_failure(request, THROTTLE_KIND)
-        error = "That is not the event's moderator password. Check it and try again."
-        context = _login_context(event, next_url=target, error=error)
-        return render(request, "moderator/login.html", context, status=401)
-    response = RedirectResponse(target, status_code=303)
-    identity.grant_moderator(
-        request, response, event, scope=identity.EVENT_SCOPE, password=event.moderator_password
-    )
-    return response
+async def login(request: Request, event: Event = Depends(page_event)) -> Response:
+    """Grant the event scope for the event's moderator password."""
+    return await logins.submit_login(request, _login(event))
 
 
 # --- choosing a session --------------------------------------------------------------------

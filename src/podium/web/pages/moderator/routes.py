@@ -3,7 +3,8 @@ that runs a session's polls, Q&A and codewords.
 
 Every action is a POST that works without JavaScript (303 back to the page, at the section it
 changed) and with htmx (the section, re-rendered, in the answer). The page needs the event's or
-the session's moderator password (see ``identity.py``); a wrong one is throttled.
+the session's moderator password (see ``identity.py``), given through the pages' one login
+flow (``web/auth/logins.py``).
 """
 
 from __future__ import annotations
@@ -22,17 +23,16 @@ from podium.live import service as live
 from podium.models import Event, EventSession, Poll, Question
 from podium.program.service import announce_codeword, load_session
 from podium.web import urls
-from podium.web.auth import identity, throttle
+from podium.web.auth import identity, logins
 from podium.web.deps import get_uow
 from podium.web.pages import live_views as views
-from podium.web.pages.deps import page_event, page_session, require_session_moderator, safe_next
+from podium.web.pages.deps import page_event, page_session, require_session_moderator
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import is_htmx, render
 
 router = page_router()
 
 PAGE = "/{event_uri}/s/{session_id}/moderate"
-THROTTLE_KIND = "moderator-password"
 ANSWERS_LIMIT = 200
 POLL_TYPES = [(poll_type.value, label) for poll_type, label in views.POLL_TYPE_LABELS.items()]
 _TRUE = frozenset({"true", "1", "on", "yes"})
@@ -42,22 +42,29 @@ _CHOICES_OPTIONAL = frozenset({PollType.RATING, PollType.WORD_CLOUD, PollType.OP
 # --- signing in ----------------------------------------------------------------------------
 
 
-def _login_context(
-    event: Event, session: EventSession, *, next_url: str, error: str | None
-) -> dict[str, Any]:
-    return {
-        "event": event,
-        "heading": f"Moderate “{session.name}”",
-        "explanation": "Enter the moderator password of this event or of this session.",
-        "configured": bool(event.moderator_password or session.moderator_password),
-        "action": urls.moderate_url(event.uri, session.public_id) + "/login",
-        "next": next_url,
-        "error": error,
-    }
-
-
-def _after_login(event: Event, session: EventSession, next_url: str | None) -> str:
-    return safe_next(event, next_url or urls.moderate_url(event.uri, session.public_id))
+def _login(event: Event, session: EventSession) -> logins.SharedPasswordLogin:
+    """The event's moderator password opens every session (and the kiosk); the session's own
+    opens this one."""
+    return logins.SharedPasswordLogin(
+        event=event,
+        words=logins.LoginWords(
+            heading=f"Moderate “{session.name}”",
+            subtitle=event.name,
+            explanation="Enter the moderator password of this event or of this session.",
+            wrong=(
+                "That is not the moderator password of this event or session. "
+                "Check it and try again."
+            ),
+            unconfigured=logins.NO_MODERATOR_PASSWORD,
+            label="Moderator password",
+        ),
+        action=urls.moderate_url(event.uri, session.public_id) + "/login",
+        home=urls.moderate_url(event.uri, session.public_id),
+        passwords=(
+            (identity.EVENT_SCOPE, event.moderator_password),
+            (session.public_id, session.moderator_password),
+        ),
+    )
 
 
 @router.get(PAGE + "/login")
@@ -67,45 +74,17 @@ async def login_page(
     event: Event = Depends(page_event),
     session: EventSession = Depends(page_session),
 ) -> Response:
-    if identity.moderator_access(request, event).for_session(request, event, session):
-        return RedirectResponse(_after_login(event, session, next), status_code=303)
-    context = _login_context(
-        event, session, next_url=_after_login(event, session, next), error=None
-    )
-    return render(request, "moderator/login.html", context)
+    return await logins.show_login(request, _login(event, session), next)
 
 
 @router.post(PAGE + "/login")
 async def login(
     request: Request,
-    password: str = Form(""),
-    next: str | None = Form(None),
     event: Event = Depends(page_event),
     session: EventSession = Depends(page_session),
 ) -> Response:
     """Grant the event scope for the event's password, the session's scope for its own."""
-    target = _after_login(event, session, next)
-    if not (event.moderator_password or session.moderator_password):
-        context = _login_context(event, session, next_url=target, error=None)
-        return render(request, "moderator/login.html", context, status=409)
-    await throttle.ensure_allowed(request, THROTTLE_KIND)
-    grant: tuple[str, str] | None = None
-    if event.moderator_password and identity.passwords_match(password, event.moderator_password):
-        grant = (identity.EVENT_SCOPE, event.moderator_password)
-    elif session.moderator_password and identity.passwords_match(
-        password, session.moderator_password
-    ):
-        grant = (session.public_id, session.moderator_password)
-    if grant is None:
-        await throttle.record_failure(request, THROTTLE_KIND)
-        error = (
-            "That is not the moderator password of this event or session. Check it and try again."
-        )
-        context = _login_context(event, session, next_url=target, error=error)
-        return render(request, "moderator/login.html", context, status=401)
-    response = RedirectResponse(target, status_code=303)
-    identity.grant_moderator(request, response, event, scope=grant[0], password=grant[1])
-    return response
+    return await logins.submit_login(request, _login(event, session))
 
 
 # --- the page and its fragments ------------------------------------------------------------
