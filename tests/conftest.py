@@ -31,6 +31,7 @@ from podium.migrations import upgrade_to_head
 from podium.models import Attendee, Base, Event, EventSession
 from podium.web.app import create_app
 from tests.factories import make_attendee, make_session
+from tests.mail_support import smtp_server  # noqa: F401 (a fixture for every test)
 
 PG_URL = os.environ.get("PODIUM_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]

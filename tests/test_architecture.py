@@ -49,6 +49,8 @@ LAYERS: dict[str, int] = {
             "evaluations",
             "feeds",
             "integrations",
+            "mail",
+            "verification",
         )
     },
     "podium.web": 3,

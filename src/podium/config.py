@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from podium.kit.smtp_url import parse_smtp_url
 
 DEFAULT_DATABASE_URL = "sqlite:///var/podium.sqlite3"
 
@@ -42,11 +45,39 @@ class Settings(BaseSettings):
     # how often each process checks out attendees still checked in to a session that has
     # ended (at its end time); 0 turns it off (then run `podium credits recompute`)
     session_end_check_seconds: float = 60.0
+    # mail: sent through this SMTP server (kit/smtp_url.py); unset, written as .eml files
+    # under var/mail/ instead
+    smtp_url: str | None = Field(default=None, repr=False)
+    mail_from: str = "Podium <podium@localhost>"
+    # how often each process looks for queued mail to send; 0 turns its sending off
+    mail_check_seconds: float = 2.0
+    # a failed try is retried after this many seconds, doubling each time (at most an hour
+    # apart), until the mail has been tried mail_max_attempts times
+    mail_retry_seconds: float = 30.0
+    mail_max_attempts: int = 8
 
     @field_validator("base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_smtp_url(value)
+        return value.strip()
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        _name, address = parseaddr(value)
+        if "@" not in address or any(c in value for c in "\r\n"):
+            raise ValueError(
+                "PODIUM_MAIL_FROM must be one address, e.g. Podium <podium@example.org>"
+            )
+        return value.strip()
 
     @field_validator("database_url")
     @classmethod
@@ -70,6 +101,11 @@ class Settings(BaseSettings):
         """Where Podium keeps files of its own: next to the SQLite database, else ``var/``."""
         path = self.sqlite_path
         return path.parent if path is not None else Path("var")
+
+    @property
+    def mail_directory(self) -> Path:
+        """Where mail is written as .eml files when no SMTP server is configured."""
+        return self.state_directory / "mail"
 
     @property
     def sqlite_path(self) -> Path | None:

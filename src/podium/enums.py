@@ -53,3 +53,11 @@ class EvaluationQuestionKind(enum.StrEnum):
     RATING = "rating"
     CHOICE = "choice"
     TEXT = "text"
+
+
+class MailState(enum.StrEnum):
+    """Where a queued mail is: waiting (for its first try or a retry), sent, or given up."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"

@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from podium.cli.running import load_settings, run_migrations
+from podium.mail.service import where_mail_goes
 
 
 def serve(
@@ -32,6 +33,7 @@ def serve(
             err=True,
         )
     settings = run_migrations()
+    typer.echo(where_mail_goes(settings))
     uvicorn.run(
         "podium.web.served:create_served_app",
         factory=True,

@@ -19,8 +19,10 @@ from podium.models.evaluation import EvaluationQuestion, EvaluationResponse
 from podium.models.event import Event
 from podium.models.integration import ApiKey
 from podium.models.live import Poll, Question, QuestionUpvote, Vote
+from podium.models.mail import OutboxMail
 from podium.models.people import Attendee, Presenter
 from podium.models.program import Codeword, EventSession, FieldOfStudy, Room, SessionPresenter
+from podium.models.verification import EmailProof
 
 __all__ = [
     "ApiKey",
@@ -35,12 +37,14 @@ __all__ = [
     "CreditAdjustment",
     "CreditAuditEntry",
     "CreditAward",
+    "EmailProof",
     "EvaluationQuestion",
     "EvaluationResponse",
     "Event",
     "EventCreditRules",
     "EventSession",
     "FieldOfStudy",
+    "OutboxMail",
     "Poll",
     "Presenter",
     "Question",

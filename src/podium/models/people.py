@@ -53,3 +53,6 @@ class Attendee(Base):
     field_4: Mapped[str | None] = mapped_column(String(255))
     field_5: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when a browser first joined as this attendee through the event's pages; from then on
+    # another browser joining with this email must prove it holds the address
+    joined_at: Mapped[datetime | None]

@@ -11,6 +11,8 @@ from typing import Any
 
 from podium.config import Settings
 from podium.kit.db import Database
+from podium.mail.service import mail_transport, retry_policy
+from podium.worker.mail import send_queued_mail
 from podium.worker.session_end import check_out_at_session_ends
 
 
@@ -32,6 +34,19 @@ def duties(database: Database, settings: Settings) -> list[Duty]:
                 "session-end check-out",
                 lambda: check_out_at_session_ends(
                     database, every_seconds=settings.session_end_check_seconds
+                ),
+            )
+        )
+    if settings.mail_check_seconds > 0:
+        transport = mail_transport(settings)
+        found.append(
+            Duty(
+                "mail delivery",
+                lambda: send_queued_mail(
+                    database,
+                    transport,
+                    policy=retry_policy(settings),
+                    every_seconds=settings.mail_check_seconds,
                 ),
             )
         )
