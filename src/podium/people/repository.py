@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Column, Table, bindparam, or_, select
+from sqlalchemy import Column, Table, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
 from podium.kit.db import UnitOfWork
@@ -48,6 +50,21 @@ async def find_attendee(uow: UnitOfWork, *, event: Event, attendee_id: int) -> A
     return await uow.session.scalar(
         select(Attendee).where(Attendee.event_id == event.id, Attendee.id == attendee_id)
     )
+
+
+async def mark_joined(uow: UnitOfWork, *, attendee: Attendee, at: datetime) -> bool:
+    """Mark ``attendee`` joined at ``at`` unless a browser joined as them already; whether
+    this call marked it (one UPDATE, so two joins at once cannot both be first)."""
+    result = await uow.session.execute(
+        update(Attendee)
+        .where(Attendee.id == attendee.id, Attendee.joined_at.is_(None))
+        .values(joined_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(attendee, "joined_at", at)
+    return True
 
 
 _ATTENDEES = cast(Table, Attendee.__table__)

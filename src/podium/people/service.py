@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
+from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import Attendee, Event
 from podium.people import repository
 from podium.people.errors import AttendeeNotFound
-from podium.people.types import CUSTOM_FIELDS, AttendeeDetails
+from podium.people.types import CUSTOM_FIELDS, AttendeeDetails, Joining
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _LIMITS = {"first_name": 255, "last_name": 255, "email": 320, "external_id": 255} | {
@@ -101,6 +103,51 @@ async def find_or_create_attendee(
     )
     (attendee,) = await find_or_create_attendees(uow, event=event, people=[details])
     return attendee
+
+
+async def join_attendee(
+    uow: UnitOfWork,
+    *,
+    event: Event,
+    email: str,
+    first_name: str,
+    last_name: str,
+    fields: Mapping[str, str | None] | None = None,
+    now: datetime | None = None,
+) -> Joining:
+    """Who a person joining ``event`` through its pages with ``email`` becomes:
+
+    - nobody has that email: a new attendee, joined now;
+    - the oldest attendee with it has not been joined as from any browser yet (preloaded, or
+      added through the API): that attendee, joined now, its blank names and custom fields
+      filled in (a keynote's audience cannot wait for mail);
+    - a browser already joined as that attendee: ``needs_proof``, and nothing is changed.
+
+    The first join is marked with a conditional UPDATE, so of two browsers joining at once as
+    an attendee nobody joined as yet, one joins and the other needs the proof. InvalidInput
+    (naming the field) before anything is written; flushes.
+    """
+    details = attendee_details(
+        email=email, first_name=first_name, last_name=last_name, fields=fields
+    )
+    at = now or utcnow()
+    same_email = await repository.find_attendees_by_keys(
+        uow, event=event, email_keys=[details.email_key or ""]
+    )
+    if not same_email:
+        attendee = _new_attendee(event, details)
+        attendee.joined_at = at
+        uow.session.add(attendee)
+        await uow.session.flush()
+        return Joining(attendee=attendee, needs_proof=False)
+    attendee = same_email[0]
+    if attendee.joined_at is not None or not await repository.mark_joined(
+        uow, attendee=attendee, at=at
+    ):
+        return Joining(attendee=attendee, needs_proof=True)
+    _fill_blanks(attendee, details)
+    await uow.session.flush()
+    return Joining(attendee=attendee, needs_proof=False)
 
 
 async def find_or_create_attendees(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from podium.models import Attendee
+
 CUSTOM_FIELDS = ("field_1", "field_2", "field_3", "field_4", "field_5")
 
 
@@ -29,3 +31,12 @@ class AttendeeDetails:
     @property
     def external_id_key(self) -> str | None:
         return self.external_id.casefold() if self.external_id else None
+
+
+@dataclass(frozen=True)
+class Joining:
+    """Who a person joining through the event's pages becomes: ``attendee``, at once, or only
+    once they prove they hold its email (``needs_proof``: a browser already joined as it)."""
+
+    attendee: Attendee
+    needs_proof: bool

@@ -36,6 +36,16 @@ def kiosk_url(uri: str) -> str:
     return f"{event_url(uri)}/kiosk"
 
 
+def verify_url(uri: str) -> str:
+    """Where a browser enters the code mailed to prove an attendee's email."""
+    return f"{event_url(uri)}/verify"
+
+
+def sign_in_path(uri: str, token: str) -> str:
+    """The sign-in link of a proof (put in the mail with the base URL before it)."""
+    return f"{event_url(uri)}/signin/{quote(token)}"
+
+
 def static_url(path: str) -> str:
     return f"/static/{path}"
 

@@ -19,7 +19,7 @@ from podium.web.pages.certificates import (
 from tests.conftest import BASE_URL
 from tests.credits.certificate_helpers import attended, line, pdf_text, transcript
 from tests.factories import make_session
-from tests.web.pages.attendee.conftest import ALEX, joined, new_event, text_of
+from tests.web.pages.attendee.conftest import ALEX, new_event, proven, text_of
 from tests.web.pages.conftest import Browser, BrowserFactory
 
 # the sessions' wall-clock times in Chicago, as instants
@@ -60,7 +60,7 @@ async def conference(db: Database, new_browser: BrowserFactory) -> Conference:
             end_time=time(14, 40),
             fields_of_study={"Taxes": ("2", []), "Ethics": ("0.5", [])},
         )
-    c.browser = await joined(new_browser, c.event)
+    c.browser = await proven(new_browser, db, c.event)
     async with db.unit_of_work() as u:
         alex = await u.session.scalar(select(Attendee).where(Attendee.email == ALEX["email"]))
         assert alex is not None
@@ -149,8 +149,9 @@ async def test_session_certificate_without_credits_is_a_404_page(conference: Con
 async def test_event_certificate_without_credits_is_a_404_page(
     db: Database, conference: Conference, new_browser: BrowserFactory
 ) -> None:
-    blake = await joined(
+    blake = await proven(
         new_browser,
+        db,
         conference.event,
         {"first_name": "Blake", "last_name": "Other", "email": "blake@example.com"},
     )

@@ -3,7 +3,9 @@
 Three cookies, each scoped to the event's path (``/e/<uri>``) and signed with the secret key,
 read from any connection (a page request or a session's WebSocket):
 
-- ``podium_attendee``: the attendee this browser joined as.
+- ``podium_attendee``: the attendee this browser joined as, and whether it proved that
+  attendee's email (a code or sign-in link mailed there): a keyed fingerprint of the address
+  it proved, so a changed email ends the proof.
 - ``podium_pass``: this browser gave the event's app password.
 - ``podium_moderator``: the moderator passwords this browser gave — the event's (every session
   and the kiosk) and/or single sessions'.
@@ -24,7 +26,7 @@ from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import HTTPConnection
 
-from podium.models import Event, EventSession
+from podium.models import Attendee, Event, EventSession
 from podium.web import urls
 from podium.web.runtime import Runtime
 
@@ -107,8 +109,31 @@ def joined(request: HTTPConnection) -> tuple[int, int] | None:
     return (data["e"], value) if data and isinstance(value, int) else None
 
 
-def remember_attendee(request: Request, response: Response, event: Event, attendee_id: int) -> None:
-    _write(request, response, ATTENDEE_COOKIE, event, {"a": attendee_id})
+def remember_attendee(
+    request: Request,
+    response: Response,
+    event: Event,
+    attendee_id: int,
+    *,
+    proven_email: str | None = None,
+) -> None:
+    """This browser is ``attendee_id``; with ``proven_email`` when it proved holding it."""
+    data: dict[str, Any] = {"a": attendee_id}
+    if proven_email:
+        data["v"] = _email_fingerprint(request, proven_email)
+    _write(request, response, ATTENDEE_COOKIE, event, data)
+
+
+def has_proven_email(request: HTTPConnection, event: Event, attendee: Attendee) -> bool:
+    """Whether this browser joined ``event`` as ``attendee`` and proved its current email."""
+    data = _read(request, ATTENDEE_COOKIE, event.id)
+    if not data or data.get("a") != attendee.id or not attendee.email:
+        return False
+    return data.get("v") == _email_fingerprint(request, attendee.email)
+
+
+def _email_fingerprint(request: HTTPConnection, email: str) -> str:
+    return fingerprint(request, "email:" + email.strip().casefold())
 
 
 def forget_attendee(response: Response, event: Event) -> None:

@@ -122,7 +122,7 @@ async def record_failure(
     request: Request, kind: str, *, scope: str, attendee_id: int | None = None
 ) -> None:
     """Count one wrong ``kind`` attempt in ``scope`` (the caller still reports this attempt's
-    own error)."""
+    own error). Also for what is limited however it turns out (a mail sent): each counts."""
     runtime = _runtime(request)
     keys = _keys(
         runtime.settings,

@@ -31,7 +31,7 @@ from podium.credits.service import (
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, Certificate, Event, EventSession
 from podium.web.deps import get_runtime, get_uow
-from podium.web.pages.deps import page_event, page_session, require_attendee
+from podium.web.pages.deps import page_event, page_session, require_proven_attendee
 from podium.web.pages.errors import error_response
 from podium.web.pages.routing import page_router, writing_page_router
 from podium.web.pages.templates import render
@@ -54,7 +54,7 @@ UNKNOWN_NUMBER = "No certificate has this number; check it against the printed o
 async def event_certificate(
     request: Request,
     event: Event = Depends(page_event),
-    attendee: Attendee = Depends(require_attendee),
+    attendee: Attendee = Depends(require_proven_attendee),
     uow: UnitOfWork = Depends(get_uow),
 ) -> Response:
     """The attendee's certificate for every session they earned credits in."""
@@ -69,7 +69,7 @@ async def session_certificate(
     request: Request,
     event: Event = Depends(page_event),
     session: EventSession = Depends(page_session),
-    attendee: Attendee = Depends(require_attendee),
+    attendee: Attendee = Depends(require_proven_attendee),
     uow: UnitOfWork = Depends(get_uow),
 ) -> Response:
     """The attendee's certificate for one session."""

@@ -1,7 +1,9 @@
 """What page handlers depend on: the event and session of the URL, and who is asking.
 
-Handlers that need an attendee raise :class:`NeedsJoin`; that ones that need a moderator raise
-:class:`NeedsModerator`. The pages app turns both into the page that asks (see ``errors.py``).
+Handlers that need an attendee raise :class:`NeedsJoin`, those that show an attendee's own
+records to a browser that has not proved the attendee's email :class:`NeedsProvenEmail`, those
+that need a moderator :class:`NeedsModerator`. The pages app turns each into the page that asks
+(see ``errors.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ class NeedsJoin(Exception):
         # the address, not the row: the request's transaction is rolled back (expiring every
         # row it loaded) before the error handler runs
         self.event_uri = event.uri
+        self.next_url = next_url
+
+
+class NeedsProvenEmail(Exception):
+    """The page shows an attendee's own records (credits, certificates): only a browser that
+    proved the attendee's email may see it."""
+
+    def __init__(self, event: Event, attendee: Attendee, next_url: str) -> None:
+        super().__init__(next_url)
+        # plain values, not rows (see NeedsJoin)
+        self.event_uri = event.uri
+        self.event_name = event.name
+        self.first_name = attendee.first_name
+        self.email = attendee.email
         self.next_url = next_url
 
 
@@ -77,6 +93,17 @@ async def require_attendee(
 ) -> Attendee:
     if attendee is None:
         raise NeedsJoin(event, _return_to(request))
+    return attendee
+
+
+async def require_proven_attendee(
+    request: Request,
+    event: Event = Depends(page_event),
+    attendee: Attendee = Depends(require_attendee),
+) -> Attendee:
+    """The attendee, when this browser proved their email (a code or link mailed to it)."""
+    if not identity.has_proven_email(request, event, attendee):
+        raise NeedsProvenEmail(event, attendee, _return_to(request))
     return attendee
 
 

@@ -1,7 +1,8 @@
 """Every failure on a page becomes a page (or, for htmx, an alert) a person can act on.
 
 Domain errors keep their message and map their kind to a status; a missing attendee or moderator
-leads to the page that asks for them; too many wrong attempts answer 429 with Retry-After; an
+leads to the page that asks for them (an attendee's own records, to the page that offers the
+code that proves their email); too many wrong attempts answer 429 with Retry-After; an
 unexpected error is logged and answered with a sentence, never a stack trace.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
@@ -17,14 +19,20 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
 from podium.kit.errors import PodiumError
+from podium.verification.service import masked_email
 from podium.web import urls
 from podium.web.auth.csrf import CsrfFailed
 from podium.web.auth.throttle import TooManyAttempts
-from podium.web.pages.deps import NeedsJoin, NeedsModerator
+from podium.web.pages.deps import NeedsJoin, NeedsModerator, NeedsProvenEmail
 from podium.web.pages.templates import is_htmx, render
 from podium.web.statuses import STATUS_BY_KIND
 
 log = logging.getLogger(__name__)
+
+UNPROVEN = (
+    "Your credits and certificates are shown once this device has confirmed your email "
+    "address. Open My credits to get a code."
+)
 
 
 def error_response(
@@ -63,6 +71,39 @@ async def _podium_error(request: Request, exc: Exception) -> Response:
 async def _needs_join(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NeedsJoin)
     return redirect(request, f"{urls.event_url(exc.event_uri)}?next={quote(exc.next_url)}")
+
+
+@dataclass(frozen=True)
+class _EventShown:
+    uri: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _AttendeeShown:
+    first_name: str
+    email: str | None
+
+
+async def _needs_proven_email(request: Request, exc: Exception) -> Response:
+    """The page that says why an attendee's own records wait for the code, and sends it."""
+    assert isinstance(exc, NeedsProvenEmail)
+    masked = masked_email(exc.email) if exc.email else None
+    if is_htmx(request):
+        return error_response(request, UNPROVEN, status=403)
+    return render(
+        request,
+        "attendee/unverified.html",
+        {
+            "event": _EventShown(uri=exc.event_uri, name=exc.event_name),
+            "attendee": _AttendeeShown(first_name=exc.first_name, email=exc.email),
+            "masked_email": masked,
+            "action": urls.verify_url(exc.event_uri) + "/send",
+            "next": exc.next_url,
+        },
+        status=403,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def _needs_moderator(request: Request, exc: Exception) -> Response:
@@ -123,6 +164,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PodiumError, _podium_error)
     app.add_exception_handler(NeedsJoin, _needs_join)
+    app.add_exception_handler(NeedsProvenEmail, _needs_proven_email)
     app.add_exception_handler(NeedsModerator, _needs_moderator)
     app.add_exception_handler(TooManyAttempts, _too_many)
     app.add_exception_handler(CsrfFailed, _csrf_failed)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import select
+
 from podium.enums import PollState, PollType
 from podium.events.service import create_event
 from podium.kit.db import Database
 from podium.live.service import close_poll, create_poll, open_poll, set_poll_results_visible
-from podium.models import Event, EventSession, Poll
+from podium.models import Event, EventSession, OutboxMail, Poll
 from podium.program.service import create_session
 from podium.program.types import PresenterRef, SessionDraft
 from tests.factories import make_session
@@ -99,3 +101,53 @@ async def new_poll(
         if show_results:
             await set_poll_results_visible(u, poll=poll, visible=True)
     return poll
+
+
+_CODE = re.compile(r"^    (\d{6})$", re.MULTILINE)
+_LINK = re.compile(r"(https?://\S+/signin/\S+)")
+
+
+async def mailed(db: Database, to: str) -> list[OutboxMail]:
+    """The mails queued to ``to``, oldest first (the worker is off in these tests)."""
+    async with db.unit_of_work(write=False) as u:
+        return list(
+            await u.session.scalars(
+                select(OutboxMail).where(OutboxMail.to_address == to).order_by(OutboxMail.id)
+            )
+        )
+
+
+def code_in(mail: OutboxMail) -> str:
+    found = _CODE.search(mail.text_body)
+    assert found is not None, mail.text_body
+    return found.group(1)
+
+
+def link_in(mail: OutboxMail) -> str:
+    found = _LINK.search(mail.text_body)
+    assert found is not None, mail.text_body
+    return found.group(1)
+
+
+async def prove_email(browser: Browser, db: Database, event: Event, email: str) -> None:
+    """From "My credits", ask for a code, read it from the outbox, and enter it."""
+    await browser.get(f"/e/{event.uri}/credits")
+    sent = await browser.post(f"/e/{event.uri}/verify/send", {"next": f"/e/{event.uri}/credits"})
+    assert sent.status_code == 303, sent.text
+    code = code_in((await mailed(db, email))[-1])
+    await browser.get(f"/e/{event.uri}/verify")
+    entered = await browser.post(f"/e/{event.uri}/verify", {"code": code})
+    assert entered.status_code == 303, entered.text
+
+
+async def proven(
+    new_browser: BrowserFactory,
+    db: Database,
+    event: Event,
+    person: dict[str, str] | None = None,
+) -> Browser:
+    """A browser that joined ``event`` as ``person`` (Alex by default) and proved the email."""
+    who = person or ALEX
+    browser = await joined(new_browser, event, who)
+    await prove_email(browser, db, event, who["email"])
+    return browser

@@ -19,10 +19,10 @@ from podium.people.service import find_or_create_attendee
 from tests.web.pages.attendee.conftest import (
     ALEX,
     BLAKE,
-    joined,
     new_event,
     new_session,
     page_url,
+    proven,
 )
 from tests.web.pages.attendee.html import Element, parse
 from tests.web.pages.conftest import BrowserFactory
@@ -175,7 +175,7 @@ async def test_credits_show_each_session_in_schedule_order_with_what_is_missing(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     stage = await _stage(db)
-    browser = await joined(new_browser, stage.event)
+    browser = await proven(new_browser, db, stage.event)
 
     response = await browser.get(_credits_url(stage.event))
 
@@ -206,7 +206,7 @@ async def test_credits_explain_how_each_line_was_decided(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     stage = await _stage(db)
-    browser = await joined(new_browser, stage.event)
+    browser = await proven(new_browser, db, stage.event)
 
     page = parse((await browser.get(_credits_url(stage.event))).text)
 
@@ -229,7 +229,7 @@ async def test_credits_total_each_field_of_study_and_all_of_them(
     more = await _session(db, event, "More", ("10:00", "11:00"), {"Accounting": ("1", [])})
     await _attend(db, event, both, ("08:30", "09:00"))
     await _attend(db, event, more, ("10:00", "11:00"))
-    browser = await joined(new_browser, event)
+    browser = await proven(new_browser, db, event)
 
     page = parse((await browser.get(_credits_url(event))).text)
 
@@ -254,7 +254,7 @@ async def test_credits_adjusted_by_the_organizer_say_what_was_computed(
         await adjust_credits(
             u, checkin=checkin, field_of_study_name="Taxes", credits=Decimal("1.5")
         )
-    browser = await joined(new_browser, stage.event)
+    browser = await proven(new_browser, db, stage.event)
 
     page = parse((await browser.get(_credits_url(stage.event))).text)
 
@@ -274,7 +274,7 @@ async def test_credits_while_checked_in_are_not_yet_awarded(
     event = await new_event(db)
     session = await _session(db, event, "Now", ("08:30", "09:15"), {"Accounting": ("1", [])})
     await _attend(db, event, session, ("08:30", None))
-    browser = await joined(new_browser, event)
+    browser = await proven(new_browser, db, event)
 
     page = parse((await browser.get(_credits_url(event))).text)
 
@@ -293,7 +293,7 @@ async def test_credits_without_a_session_with_credits_say_how_they_are_earned(
     await _session(db, event, "Opening", ("08:30", "09:15"), {"Accounting": ("1", [])})
     no_credits = await _session(db, event, "Lunch", ("12:00", "13:00"), {})
     await _attend(db, event, no_credits, ("12:00", "13:00"))
-    browser = await joined(new_browser, event)
+    browser = await proven(new_browser, db, event)
 
     page = parse((await browser.get(_credits_url(event))).text)
 
@@ -311,7 +311,7 @@ async def test_credits_show_only_the_signed_in_attendees_own(
 ) -> None:
     stage = await _stage(db)
     await _attend(db, stage.event, stage.opening, ("08:30", "09:15"), person=BLAKE)
-    blake = await joined(new_browser, stage.event, BLAKE)
+    blake = await proven(new_browser, db, stage.event, BLAKE)
 
     page = parse((await blake.get(_credits_url(stage.event))).text)
 
@@ -351,7 +351,7 @@ async def test_credits_link_sessions_and_certificates_with_credits(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     stage = await _stage(db)
-    browser = await joined(new_browser, stage.event)
+    browser = await proven(new_browser, db, stage.event)
 
     page = parse((await browser.get(_credits_url(stage.event))).text)
 
@@ -381,7 +381,7 @@ async def test_my_credits_is_linked_from_the_event_home_and_session_pages(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     stage = await _stage(db)
-    browser = await joined(new_browser, stage.event)
+    browser = await proven(new_browser, db, stage.event)
     anonymous = await new_browser()
 
     links = {}
@@ -409,7 +409,7 @@ async def test_credits_run_as_many_queries_for_5_sessions_as_for_1(
     db: Database, new_browser: BrowserFactory, count_queries: Any
 ) -> None:
     event = await new_event(db)
-    browser = await joined(new_browser, event)
+    browser = await proven(new_browser, db, event)
 
     async def queries() -> tuple[int, int]:
         """(queries, lines shown) of one load of the page."""

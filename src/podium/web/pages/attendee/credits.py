@@ -22,7 +22,7 @@ from podium.models import Attendee, Event
 from podium.web import urls
 from podium.web.deps import get_uow
 from podium.web.pages.attendee import views
-from podium.web.pages.deps import page_event, require_attendee
+from podium.web.pages.deps import page_event, require_proven_attendee
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import day_label, render
 
@@ -48,7 +48,7 @@ def session_certificate_url(event_uri: str, session_id: str) -> str:
 async def my_credits(
     request: Request,
     event: Event = Depends(page_event),
-    attendee: Attendee = Depends(require_attendee),
+    attendee: Attendee = Depends(require_proven_attendee),
     uow: UnitOfWork = Depends(get_uow),
 ) -> Response:
     """The signed-in attendee's transcript; a fixed number of queries."""

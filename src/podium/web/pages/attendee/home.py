@@ -1,5 +1,9 @@
 """The list of events and an event's home: the app password, joining (and leaving), and the
-schedule by day and room."""
+schedule by day and room.
+
+Joining with an email nobody joined as yet (a new one, or a preloaded attendee's) joins at
+once; with the email of an attendee some browser already joined as, a code is mailed there and
+this browser becomes that attendee only once it gives the code (``verification.py``)."""
 
 from __future__ import annotations
 
@@ -12,12 +16,12 @@ from podium.events.service import list_events
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput, PodiumError
 from podium.models import Attendee, Event
-from podium.people.service import find_or_create_attendee
+from podium.people.service import join_attendee
 from podium.program.service import list_sessions
 from podium.web import urls
 from podium.web.auth import identity, throttle
 from podium.web.deps import get_uow
-from podium.web.pages.attendee import views
+from podium.web.pages.attendee import verification, views
 from podium.web.pages.attendee.forms import text_field
 from podium.web.pages.deps import current_attendee, page_event, safe_next
 from podium.web.pages.errors import redirect
@@ -74,7 +78,9 @@ async def give_app_password(request: Request, event: Event = Depends(page_event)
 async def join(
     request: Request, event: Event = Depends(page_event), uow: UnitOfWork = Depends(get_uow)
 ) -> Response:
-    """Find the attendee by email (or add them) and remember them in this browser."""
+    """Find the attendee by email (or add them) and remember them in this browser; when a
+    browser already joined as that attendee, mail a code to their email and ask for it first
+    (``verification.py``)."""
     form = await request.form()
     next_url = text_field(form, "next")
     if not identity.has_app_access(request, event):
@@ -84,7 +90,7 @@ async def join(
     values = {name: (text_field(form, name) or "").strip() for name in names}
     try:
         _check_required(values)
-        attendee = await find_or_create_attendee(
+        joining = await join_attendee(
             uow,
             event=event,
             email=values["email"],
@@ -92,11 +98,22 @@ async def join(
             last_name=values["last_name"],
             fields={name: values[name] or None for name, _ in custom},
         )
+        attendee = joining.attendee
+        already_proven = identity.has_proven_email(request, event, attendee)
+        if joining.needs_proof and not already_proven:
+            await verification.send_code(request, uow, event, attendee, next_path=next_url)
+            return redirect(request, urls.verify_url(event.uri))
     except PodiumError as exc:
         error = views.error_message(exc).text
         return await _home(request, uow, event, None, next_url=next_url, error=error, values=values)
     response = redirect(request, safe_next(event, next_url))
-    identity.remember_attendee(request, response, event, attendee.id)
+    identity.remember_attendee(
+        request,
+        response,
+        event,
+        attendee.id,
+        proven_email=attendee.email if already_proven else None,
+    )
     return response
 
 
