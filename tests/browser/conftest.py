@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from podium.kit.db import Database
+from tests.mail_support import SmtpServer
 from tests.processes import ServerProcess, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,9 +51,15 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-def server(db: Database, tmp_path: Path) -> Iterator[ServerProcess]:
-    """``podium serve`` on the test's database (emptied before each test, like every test's)."""
-    env = {"PODIUM_DATABASE_URL": db.url, "PODIUM_SECRET_KEY": "browser-test-secret"}
+def server(db: Database, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[ServerProcess]:
+    """``podium serve`` on the test's database (emptied before each test, like every test's),
+    sending its mail at once to the test's SMTP server (``smtp_server``)."""
+    env = {
+        "PODIUM_DATABASE_URL": db.url,
+        "PODIUM_SECRET_KEY": "browser-test-secret",
+        "PODIUM_SMTP_URL": smtp_server.url,
+        "PODIUM_MAIL_CHECK_SECONDS": "0.1",
+    }
     with serve(env, tmp_path / "serve.log") as process:
         yield process
 
@@ -143,3 +150,11 @@ _UNNAMED = """() => {
 async def assert_labelled(page: Page) -> None:
     """Every input has a visible label and every action a text name (the issue's rule)."""
     assert await page.evaluate(_UNNAMED) == []
+
+
+async def prove_email(page: Page, smtp_server: SmtpServer, email: str, *, count: int = 1) -> None:
+    """On the page that asks for the code: read the ``count``-th mail to ``email`` from the SMTP
+    server and type its code, as the attendee would."""
+    mail = await smtp_server.wait_for(email, count=count)
+    await page.get_by_label("6-digit code").fill(mail.code)
+    await page.get_by_role("button", name="Continue").click()

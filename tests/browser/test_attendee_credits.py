@@ -19,7 +19,8 @@ from podium.models import SessionCreditRules
 from podium.people.service import find_or_create_attendee
 from podium.program.service import create_session, set_codewords
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionDraft
-from tests.browser.conftest import People, Screenshots, assert_labelled
+from tests.browser.conftest import People, Screenshots, assert_labelled, prove_email
+from tests.mail_support import SmtpServer
 
 ZONE = ZoneInfo("America/Chicago")
 DAY = date(2026, 6, 1)
@@ -108,7 +109,7 @@ async def _stage(db: Database) -> None:
 
 
 async def test_my_credits_on_a_phone(
-    db: Database, people: People, screenshots: Screenshots
+    db: Database, people: People, screenshots: Screenshots, smtp_server: SmtpServer
 ) -> None:
     await _stage(db)
     phone = await people.phone()
@@ -119,6 +120,10 @@ async def test_my_credits_on_a_phone(
     await phone.get_by_label("Last name").fill(ADA["last_name"])
     await phone.get_by_label("Email").fill(ADA["email"])
     await phone.get_by_role("button", name="Join").click()
+    # her credits wait until this phone has the code mailed to her
+    await expect(phone.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    await phone.get_by_role("button", name="Send me a code to see my credits").click()
+    await prove_email(phone, smtp_server, ADA["email"])
 
     await expect(phone.get_by_role("heading", name="My credits")).to_be_visible()
     await expect(phone.get_by_text("Total: 3.8 credits")).to_be_visible()

@@ -13,9 +13,10 @@ from playwright.async_api import expect
 
 from podium.events.service import create_event
 from podium.kit.db import Database
-from tests.browser.conftest import SCREENSHOTS, People, Screenshots
+from tests.browser.conftest import SCREENSHOTS, People, Screenshots, prove_email
 from tests.credits.certificate_helpers import attended, pdf_text, qr_codes
 from tests.factories import make_attendee, make_session
+from tests.mail_support import SmtpServer
 
 
 async def _conference(db: Database) -> None:
@@ -50,7 +51,7 @@ async def _conference(db: Database) -> None:
 
 
 async def test_certificate_download_and_verification(
-    db: Database, people: People, screenshots: Screenshots
+    db: Database, people: People, screenshots: Screenshots, smtp_server: SmtpServer
 ) -> None:
     await _conference(db)
 
@@ -62,6 +63,10 @@ async def test_certificate_download_and_verification(
     await attendee.get_by_label("Email").fill("maya@example.org")
     await attendee.get_by_role("button", name="Join").click()
     await expect(attendee.get_by_text("Signed in as")).to_be_visible()
+    await attendee.goto("/e/expo/credits")
+    await attendee.get_by_role("button", name="Send me a code to see my credits").click()
+    await prove_email(attendee, smtp_server, "maya@example.org")
+    await expect(attendee.get_by_role("heading", name="My credits")).to_be_visible()
     response = await attendee.context.request.get("/e/expo/credits/certificate.pdf")
     assert (response.status, response.headers["content-type"]) == (200, "application/pdf")
     pdf = await response.body()
