@@ -188,6 +188,22 @@ async def test_join_with_an_email_another_browser_joined_as_asks_for_the_mailed_
     assert (alex.first_name, alex.last_name) == ("Alex", "Example")
 
 
+async def test_joining_again_while_a_code_is_waiting_mails_no_other(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    browser = await _claimer(new_browser, event)
+    await browser.get("/e/example")
+
+    again = await browser.post("/e/example/join", ALEX)
+
+    (mail,) = await mailed(db, ALEX["email"])
+    assert (again.status_code, again.headers["location"]) == (303, "/e/example/verify")
+    await browser.get("/e/example/verify")
+    entered = await browser.post("/e/example/verify", {"code": code_in(mail)})
+    assert entered.status_code == 303
+
+
 async def test_the_right_code_makes_this_browser_the_attendee_with_the_email_proven(
     db: Database, new_browser: BrowserFactory
 ) -> None:

@@ -101,7 +101,7 @@ async def join(
         attendee = joining.attendee
         already_proven = identity.has_proven_email(request, event, attendee)
         if joining.needs_proof and not already_proven:
-            await verification.send_code(request, uow, event, attendee, next_path=next_url)
+            await verification.ask_for_code(request, uow, event, attendee, next_path=next_url)
             return redirect(request, urls.verify_url(event.uri))
     except PodiumError as exc:
         error = views.error_message(exc).text

@@ -85,6 +85,22 @@ async def send_code(
     await throttle.record_failure(request, MAIL_KIND, scope=scope, attendee_id=attendee.id)
 
 
+async def ask_for_code(
+    request: Request,
+    uow: UnitOfWork,
+    event: Event,
+    attendee: Attendee,
+    *,
+    next_path: str | None,
+) -> None:
+    """What joining as an attendee another browser joined as does: mail a code, unless this
+    browser is already waiting with a live one for that attendee (joining twice mails once)."""
+    pending = await _pending(request, uow, event)
+    if pending is not None and pending.attendee.id == attendee.id:
+        return
+    await send_code(request, uow, event, attendee, next_path=next_path)
+
+
 def remember_proven(request: Request, event: Event, proven: Proven) -> Response:
     """Go on to where the person was going, as the attendee they proved to be."""
     response = redirect(request, safe_next(event, proven.next_path))
