@@ -104,7 +104,8 @@ async def test_live_sections_refresh_from_their_fragment_on_resync(
         "podium-poll-reordered from:body",
     ]
     assert page.by_id("question-list").attrs["hx-trigger"].split(", ")[:2] == [
-        "podium-question-asked[detail.state=='approved'] from:body",
+        # podium.js dispatches a message with a state once more with the state in its name
+        "podium-question-asked-approved from:body",
         "podium-question-approved from:body",
     ]
 
