@@ -11,6 +11,7 @@ from podium.kit.db import Database
 from podium.web.security import CONTENT_SECURITY_POLICY
 from tests.web.pages.attendee.conftest import joined, new_event, new_session, page_url
 from tests.web.pages.conftest import BrowserFactory
+from tests.web.pages.moderator.helpers import setup_event, sign_in
 
 EXPECTED = {
     "content-security-policy": (
@@ -96,3 +97,16 @@ async def test_security_headers_leave_the_api_and_health_alone(
     assert (api.status_code, health.status_code) == (401, 200)
     assert api.headers.get("content-security-policy") is None
     assert health.headers.get("x-frame-options") is None
+
+
+async def test_security_headers_on_the_moderator_page_and_the_kiosk_desk(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    """The two pages whose buttons a framing site would most like to overlay."""
+    setup = await setup_event(db)
+    browser = await sign_in(new_browser, setup.moderate + "/login")
+
+    pages = [await browser.get(path) for path in (setup.moderate, setup.screen, setup.desk)]
+
+    assert [r.status_code for r in pages] == [200, 200, 200]
+    assert [_security_headers(r) for r in pages] == [EXPECTED] * 3

@@ -66,7 +66,7 @@ async def test_ask_adds_the_question_to_the_list_and_says_so(
     assert page.by_id("questions").alerts() == ["Your question is in."]
     # one's own question: no upvote button, its count instead
     assert _shown(page.by_id("question-list")) == [("Why?", [], [])]
-    assert page.by_id("question-list").texts(cls="upvote-count") == ["0 upvotes"]
+    assert page.by_id("question-list").texts(cls="upvote-count") == ["Upvotes: 0"]
     assert await _questions(db) == [("Why?", "approved")]
 
 
@@ -158,7 +158,7 @@ async def test_upvote_counts_once_per_attendee_and_marks_the_button(
     assert ("disabled" in button.attrs, button.attrs["aria-pressed"]) == (True, "true")
     alexs = await _list(alex, event, session)
     assert _shown(alexs) == [("Why?", [], [])]
-    assert alexs.texts(cls="upvote-count") == ["1 upvote"]
+    assert alexs.texts(cls="upvote-count") == ["Upvotes: 1"]
 
 
 async def test_upvote_with_htmx_answers_the_question_list(

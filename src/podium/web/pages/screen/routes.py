@@ -113,9 +113,7 @@ def _to_event_home(request: Request, event: Event, session: EventSession) -> Res
     return redirect(request, f"{urls.event_url(event.uri)}?next={quote(back)}")
 
 
-async def _context(
-    request: Request, uow: UnitOfWork, event: Event, session: EventSession
-) -> dict[str, Any]:
+async def _context(uow: UnitOfWork, event: Event, session: EventSession) -> dict[str, Any]:
     detailed = await load_session(
         uow, event=event, public_id=session.public_id, with_codewords=True
     )
@@ -150,7 +148,7 @@ async def screen_page(
     """The whole screen; ``show=checkin-code`` adds the check-in code for a moderator."""
     if not _allowed(request, event, session):
         return _to_event_home(request, event, session)
-    context = await _context(request, uow, event, session)
+    context = await _context(uow, event, session)
     context["join"] = _join(request, event, session, show)
     context["live_window"] = timing.window(event, session)
     return render(request, "screen/page.html", context)
@@ -165,7 +163,7 @@ async def stage_fragment(
 ) -> Response:
     if not _allowed(request, event, session):
         return _to_event_home(request, event, session)
-    return render(request, "screen/_stage.html", await _context(request, uow, event, session))
+    return render(request, "screen/_stage.html", await _context(uow, event, session))
 
 
 @router.get(PAGE + "/fragments/polls/{poll_id}/answers")
