@@ -25,7 +25,7 @@ dev: $(VENV)/.installed-dev
 
 run: install
 	mkdir -p var
-	$(BIN)/podium demo
+	$(BIN)/podium demo --host $(HOST) --port $(PORT)
 	$(BIN)/podium serve --host $(HOST) --port $(PORT)
 
 # the whole suite, behind the strict gates (ruff, mypy strict on src/) that keep it readable

@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import ipaddress
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from podium.kit.smtp_url import parse_smtp_url
 
 DEFAULT_DATABASE_URL = "sqlite:///var/podium.sqlite3"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# the address `podium serve` listens on, as a URL, handed to its worker processes
+SERVED_URL_VARIABLE = "PODIUM_SERVED_URL"
+# hosts that mean "every address of this machine": none of them is an address to visit
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
+
+
+def served_address(host: str, port: int) -> str:
+    """The address at which ``podium serve --host host --port port`` is reached, as a URL:
+    ``http://127.0.0.1:8765``, ``http://[::1]:8000``, ``http://podium.local`` (port 80).
+
+    A wildcard host (0.0.0.0, ::) is every address of the machine, none of which Podium can
+    know is the one people use: the loopback address of its family stands in for it (so the
+    address works at least on this machine), and ``podium serve`` says to set
+    PODIUM_BASE_URL."""
+    host = host.strip()
+    if host in WILDCARD_HOSTS:
+        host = "::1" if ":" in host else DEFAULT_HOST
+    name = host.strip("[]")
+    try:
+        is_ipv6 = ipaddress.ip_address(name).version == 6
+    except ValueError:
+        is_ipv6 = False
+    netloc = f"[{name}]" if is_ipv6 else host
+    return f"http://{netloc}" if port == 80 else f"http://{netloc}:{port}"
+
+
+DEFAULT_BASE_URL = served_address(DEFAULT_HOST, DEFAULT_PORT)
 
 
 class Settings(BaseSettings):
@@ -20,7 +51,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
-    base_url: str = "http://127.0.0.1:8000"
+    # Podium's public address, what every absolute URL it gives starts with: PODIUM_BASE_URL
+    # when set, else the address `podium serve` serves on (PODIUM_SERVED_URL, which it sets for
+    # its processes), else DEFAULT_BASE_URL. Read this; the other two are how it is decided.
+    base_url: str = ""
+    served_url: str = ""
     secret_key: str = Field(default="", repr=False)
     # Redis joins several `podium serve` processes: live messages and attempt counts are shared
     redis_url: str | None = None
@@ -56,10 +91,34 @@ class Settings(BaseSettings):
     mail_retry_seconds: float = 30.0
     mail_max_attempts: int = 8
 
-    @field_validator("base_url")
+    _configured_base_url: str = PrivateAttr(default="")
+
+    @field_validator("base_url", "served_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+        return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _public_address(self) -> Self:
+        self._configured_base_url = self.base_url
+        self.base_url = self.base_url or self.served_url or DEFAULT_BASE_URL
+        return self
+
+    @property
+    def base_url_configured(self) -> bool:
+        """PODIUM_BASE_URL gives the public address (rather than the served one)."""
+        return bool(self._configured_base_url)
+
+    def serving(self, host: str, port: int) -> Settings:
+        """These settings as a ``podium serve --host host --port port`` process has them: the
+        public address is the served one unless PODIUM_BASE_URL gives it."""
+        served = served_address(host, port)
+        return self.model_copy(
+            update={
+                "served_url": served,
+                "base_url": self._configured_base_url or served,
+            }
+        )
 
     @field_validator("smtp_url")
     @classmethod

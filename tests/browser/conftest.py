@@ -9,11 +9,12 @@ browser downloaded by Playwright. Screenshots of each page, at phone and desktop
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 from podium.kit.db import Database
 from tests.mail_support import SmtpServer
@@ -64,13 +65,27 @@ def server(db: Database, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Se
         yield process
 
 
+# every Content-Security-Policy violation a page reports, written to its console (where
+# Chromium also writes its own "Refused to …" line): the init script runs before the page's own
+_REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+});"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @dataclass
 class People:
-    """Browser contexts, one per person (each with its own cookies)."""
+    """Browser contexts, one per person (each with its own cookies). Every page of theirs
+    reports the Content-Security-Policy violations it meets into ``violations``."""
 
     browser: Browser
     base_url: str
     contexts: list[BrowserContext]
+    violations: list[str] = field(default_factory=list)
 
     async def phone(self) -> Page:
         return await self._page(PHONE, is_mobile=True)
@@ -90,8 +105,14 @@ class People:
             device_scale_factor=2 if is_mobile else 1,
         )
         context.set_default_timeout(LIVE_TIMEOUT_MS)
+        await context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", self._console)
         self.contexts.append(context)
         return await context.new_page()
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if is_csp_violation(message.text):
+            self.violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
 
 @pytest.fixture
@@ -100,6 +121,14 @@ async def people(browser: Browser, server: ServerProcess) -> AsyncIterator[Peopl
     yield crowd
     for context in crowd.contexts:
         await context.close()
+    # the pages' own scripts and styles pass their Content-Security-Policy, in every test
+    assert crowd.violations == [], "\n".join(crowd.violations)
+
+
+# caret "initial": Playwright hides the caret with a style="" on every input otherwise, which an
+# htmx swap then copies onto the new inputs, and the pages' CSP refuses (a violation of the
+# test's own making)
+_SHOT: dict[str, Any] = {"full_page": True, "caret": "initial"}
 
 
 @dataclass
@@ -116,14 +145,14 @@ class Screenshots:
         original = page.viewport_size
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             await page.set_viewport_size(size)  # type: ignore[arg-type]
-            await page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+            await page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", **_SHOT)
         if original is not None:
             await page.set_viewport_size(original)
 
     async def one(self, page: Page, name: str) -> None:
         if self.enabled:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+            await page.screenshot(path=SCREENSHOTS / f"{name}.png", **_SHOT)
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ async def test_my_credits_on_a_phone(
     await expect(phone.get_by_role("heading", name="My credits")).to_be_visible()
     await expect(phone.get_by_text("Total: 3.8 credits")).to_be_visible()
     await expect(
-        phone.get_by_text("Still missing: 2 of 4 codewords; evaluation not submitted")
+        phone.get_by_text("You still need 2 more codewords and your evaluation.", exact=True)
     ).to_be_visible()
     await expect(
         phone.get_by_role("link", name="Download certificate (PDF)", exact=True)

@@ -92,6 +92,13 @@ async def test_certificate_download_and_verification(
     assert "maya@example.org" not in await verifier.content()
     await screenshots.one(verifier, "certificate-verification")
 
+    # ... or on a phone: nothing sticks out sideways at 390 px
+    phone = await people.phone()
+    await phone.goto(urlsplit(url).path)
+    await expect(phone.get_by_role("heading", name="This certificate is genuine")).to_be_visible()
+    assert await phone.evaluate("document.documentElement.scrollWidth") <= 390
+    await screenshots.one(phone, "certificate-verification-phone")
+
     # a mistyped number
     await verifier.goto("/certificates/PDM-AAAA-BBBB-CCCC")
     await expect(verifier.get_by_text("No certificate has this number")).to_be_visible()

@@ -3,7 +3,9 @@ form still works (plain POSTs answered with whole pages)."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
@@ -19,12 +21,27 @@ from tests.factories import make_session
 from tests.processes import free_port, serve
 
 POLL = "Coffee or tea?"
+ZONE = ZoneInfo("America/Chicago")
 
 
 async def _event_with_a_draft_poll(db: Database) -> str:
+    """A session running now (its page says "Live" only while it runs) with a draft poll."""
+    now = datetime.now(ZONE)
+    start = (now - timedelta(minutes=10)).time().replace(second=0, microsecond=0)
+    end = (now + timedelta(minutes=50)).time().replace(second=0, microsecond=0)
+    if end < start:  # near midnight: keep the session within one day
+        start, end = time(0, 0), time(23, 59)
     async with db.unit_of_work() as uow:
-        event = await create_event(uow, uri="expo", name="Expo", timezone="America/Chicago")
-        session = await make_session(uow, event, name="Morning Talk", checkin_code="sunrise")
+        event = await create_event(uow, uri="expo", name="Expo", timezone=ZONE.key)
+        session = await make_session(
+            uow,
+            event,
+            name="Morning Talk",
+            checkin_code="sunrise",
+            session_date=now.date(),
+            start_time=start,
+            end_time=end,
+        )
         await create_poll(
             uow, session=session, name=POLL, type=PollType.MULTIPLE_CHOICE,
             choices=["Coffee", "Tea"],

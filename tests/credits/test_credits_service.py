@@ -374,7 +374,7 @@ async def test_codewords_decide_the_credit_when_the_rules_need_them(
         at=chicago(10, 40),
     )
 
-    assert short.lines[0].missing == ("1 of 2 codewords",)
+    assert short.lines[0].missing == ("1 more codeword",)
     assert await _awards(uow) == [(session.id, Decimal(1), "awarded")]
 
 
@@ -486,7 +486,7 @@ async def test_transcript_lines_and_totals(
             Outcome.PARTIAL,
             ("20 more minutes in the session",),
         ),
-        ("Ethics", Decimal(0), Decimal(1), Outcome.WITHHELD, ("evaluation not submitted",)),
+        ("Ethics", Decimal(0), Decimal(1), Outcome.WITHHELD, ("your evaluation",)),
     ]
     assert transcript.totals == (("Accounting", Decimal("2.6")),)
     assert (transcript.organizer, transcript.attendee_name) == (

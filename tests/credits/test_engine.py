@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from podium.credits.engine import decide_credits, format_credits, missing_for
+from podium.credits.engine import decide_credits, format_credits, missing_for, still_needed
 from podium.credits.types import (
     CodewordRule,
     CreditRules,
@@ -310,8 +310,11 @@ def test_decide_credits_reasons_say_why() -> None:
     )
     assert missing_for(decision) == (
         "10 more minutes in the session",
-        "2 of 4 codewords",
-        "evaluation not submitted",
+        "2 more codewords",
+        "your evaluation",
+    )
+    assert still_needed(missing_for(decision)) == (
+        "You still need 10 more minutes in the session, 2 more codewords and your evaluation."
     )
 
 
@@ -390,3 +393,40 @@ def test_decide_credits_is_deterministic_whatever_the_order(
                 covered.add(minute)
                 minute += timedelta(minutes=1)
     assert sum(d.seconds_attended for d in first) <= len(covered) * 60
+
+
+@pytest.mark.parametrize(
+    ("missing", "sentence"),
+    [
+        ((), ""),
+        (("1 codeword",), "You still need 1 codeword."),
+        (
+            ("time in the session", "your evaluation"),
+            "You still need time in the session and your evaluation.",
+        ),
+    ],
+)
+def test_still_needed_is_one_sentence(missing: tuple[str, ...], sentence: str) -> None:
+    assert still_needed(missing) == sentence
+
+
+@pytest.mark.parametrize(
+    ("rules", "entered", "words"),
+    [
+        (CreditRules(codeword_rule=CodewordRule.ALL), [], "2 codewords"),
+        (CreditRules(codeword_rule=CodewordRule.ALL), [(0, "10:10")], "1 more codeword"),
+        (
+            CreditRules(codeword_rule=CodewordRule.COUNT, codeword_minimum=Decimal(1)),
+            [],
+            "1 codeword",
+        ),
+    ],
+)
+def test_missing_for_counts_the_codewords_still_needed(
+    rules: CreditRules, entered: list[tuple[int, str]], words: str
+) -> None:
+    [decision] = decide_credits(
+        [record(Case(["10:00-11:00"], rules, codewords=2, entered=entered))]
+    )
+
+    assert missing_for(decision) == (words,)

@@ -7,7 +7,7 @@ from podium.enums import QuestionState
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import ErrorKind, InvalidInput
 from podium.live import repository
-from podium.live.errors import QuestionNotFound, QuestionStateConflict
+from podium.live.errors import OwnQuestionUpvote, QuestionNotFound, QuestionStateConflict
 from podium.live.service import (
     approve_question,
     ask_question,
@@ -94,7 +94,7 @@ async def test_get_question_does_not_find_another_sessions_question(
 async def test_upvote_question_counts_each_attendee_once(
     uow: UnitOfWork, event: Event, session: EventSession, attendee: Attendee
 ) -> None:
-    question = await ask_question(uow, session=session, attendee=attendee, text="Why?")
+    question = await ask_question(uow, session=session, attendee=None, text="Why?")
     other = await make_attendee(uow, event, email="other@example.com")
 
     counts = [
@@ -111,7 +111,7 @@ async def test_upvote_question_counts_each_attendee_once(
 async def test_upvote_question_repeat_returns_the_current_count(
     uow: UnitOfWork, event: Event, session: EventSession, attendee: Attendee
 ) -> None:
-    question = await ask_question(uow, session=session, attendee=attendee, text="Why?")
+    question = await ask_question(uow, session=session, attendee=None, text="Why?")
     await upvote_question(uow, question=question, attendee=attendee)
     await dismiss_question(uow, question=question)
 
@@ -121,7 +121,7 @@ async def test_upvote_question_repeat_returns_the_current_count(
 async def test_upvote_question_losing_a_race_to_its_own_repeat_is_a_no_op(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    question = await ask_question(uow, session=session, attendee=attendee, text="Why?")
+    question = await ask_question(uow, session=session, attendee=None, text="Why?")
     await upvote_question(uow, question=question, attendee=attendee)
     real = repository.has_upvoted
     calls = 0
@@ -137,13 +137,26 @@ async def test_upvote_question_losing_a_race_to_its_own_repeat_is_a_no_op(
     assert await _upvote_rows(uow, question) == 1
 
 
+async def test_upvote_question_refuses_the_askers_own(
+    uow: UnitOfWork, session: EventSession, attendee: Attendee
+) -> None:
+    question = await ask_question(uow, session=session, attendee=attendee, text="Why?")
+
+    with pytest.raises(OwnQuestionUpvote) as caught:
+        await upvote_question(uow, question=question, attendee=attendee)
+
+    assert (caught.value.kind, caught.value.message) == (
+        ErrorKind.CONFLICT,
+        "You cannot upvote your own question; the others can.",
+    )
+    assert (question.upvote_count, await _upvote_rows(uow, question)) == (0, 0)
+
+
 @pytest.mark.parametrize("moderation", ["pending", "dismissed"])
 async def test_upvote_question_rejects_a_question_the_audience_does_not_see(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, moderation: str
 ) -> None:
-    question = await ask_question(
-        uow, session=session, attendee=attendee, text="Why?", moderated=True
-    )
+    question = await ask_question(uow, session=session, attendee=None, text="Why?", moderated=True)
     if moderation == "dismissed":
         await dismiss_question(uow, question=question)
 
@@ -231,7 +244,7 @@ async def test_question_changes_broadcast_ids_and_flags_after_commit(
     uow: UnitOfWork, session: EventSession, attendee: Attendee, broker: RecordingBroker
 ) -> None:
     question = await ask_question(
-        uow, session=session, attendee=attendee, text="Secret?", moderated=True
+        uow, session=session, attendee=None, text="Secret?", moderated=True
     )
     await approve_question(uow, question=question)
     await approve_question(uow, question=question)  # no change, no message

@@ -105,6 +105,14 @@ def build(
                 fail(f"cannot write {path}: {exc.strerror or exc}")
             advance(1)
     typer.echo(_summary(issued, directory, attendee))
+    if issued.certificates and not settings.base_url_configured:
+        # a printed certificate leaves this machine: its address must be one others reach
+        typer.echo(
+            f"note: their QR codes and verification addresses start with {settings.base_url}, "
+            "Podium's default address; set PODIUM_BASE_URL to the address people reach Podium "
+            "at, then build them again (they keep their numbers).",
+            err=True,
+        )
 
 
 def file_name(certificate: CertificateView) -> str:

@@ -29,6 +29,8 @@ from podium.attendance.service import (
 from podium.attendance.types import PreloadAttendee
 from podium.cli import demo_data
 from podium.cli.running import load_settings, run_in_unit_of_work
+from podium.cli.serve import address_lines
+from podium.config import DEFAULT_HOST, DEFAULT_PORT
 from podium.credits.service import set_credit_rules
 from podium.credits.types import CodewordRule, EvaluationRule, RulesChange
 from podium.enums import AttendanceSource, DeliveryFormat, EvaluationQuestionKind, PollType
@@ -482,8 +484,25 @@ async def _vote(
 
 def demo(
     event: Annotated[str, typer.Option(help="The URI of the demo event.")] = "demo",
+    host: Annotated[
+        str,
+        typer.Option(
+            metavar="HOST", help="The address `podium serve` will listen on (for the addresses)."
+        ),
+    ] = DEFAULT_HOST,
+    port: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=65535,
+            metavar="PORT",
+            help="The port `podium serve` will listen on (for the addresses).",
+        ),
+    ] = DEFAULT_PORT,
 ) -> None:
-    """Load the demo event (does nothing if an event with that URI exists)."""
+    """Load the demo event (does nothing if an event with that URI exists), then print the
+    addresses of its pages as `podium serve --host HOST --port PORT` will serve them (or at
+    PODIUM_BASE_URL, when set)."""
     now = utcnow()
     first_day = now.astimezone(ZoneInfo(TIMEZONE)).date() - timedelta(days=1)
 
@@ -505,11 +524,15 @@ def demo(
             f"--event {summary.event.uri} --attendee EMAIL`."
         )
 
+    settings = load_settings().serving(host, port)
+
     async def tour(uow: UnitOfWork) -> list[str]:
-        return await page_tour(uow, uri=event, base_url=load_settings().base_url, now=utcnow())
+        return await page_tour(uow, uri=event, base_url=settings.base_url, now=utcnow())
 
     for line in run_in_unit_of_work(tour):
         typer.echo(line)
+    for line in address_lines(settings, host=host, port=port)[1:]:
+        typer.echo(line, err=True)  # the note about a wildcard host, if any
 
 
 async def page_tour(uow: UnitOfWork, *, uri: str, base_url: str, now: datetime) -> list[str]:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from podium.cli import apikeys, certificates, credits, database, demo, events, serve
+from podium.cli import (
+    apikeys,
+    certificates,
+    credits,
+    database,
+    demo,
+    evaluations,
+    events,
+    serve,
+    sessions,
+)
 
 app = typer.Typer(
     name="podium",
@@ -22,6 +32,8 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.add_typer(database.app, name="db")
 app.add_typer(events.app, name="event")
+app.add_typer(sessions.app, name="session")
+app.add_typer(evaluations.app, name="evaluation")
 app.add_typer(apikeys.app, name="apikey")
 app.add_typer(credits.app, name="credits")
 app.command("demo")(demo.demo)

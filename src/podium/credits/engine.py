@@ -55,9 +55,10 @@ def format_credits(credits: Decimal) -> str:
 
 
 def missing_for(decision: CreditDecision, *, checked_in: bool = False) -> tuple[str, ...]:
-    """What stands between the attendee and the field's full credit, in words; ``checked_in``:
-    they are in the session now (their time so far counts at check-out)."""
-    missing = ["check-out (time counts from it)"] if checked_in else []
+    """What stands between the attendee and the field's full credit, each as the words that
+    end "You still need …" ("1 codeword", "your evaluation"); ``checked_in``: they are in the
+    session now (their time so far counts at check-out)."""
+    missing = ["to check out (your time counts when you do)"] if checked_in else []
     required = decision.seconds_required
     if checked_in:
         pass  # their time so far is not counted yet: what is missing of it is not known
@@ -67,10 +68,21 @@ def missing_for(decision: CreditDecision, *, checked_in: bool = False) -> tuple[
     elif required is None and decision.seconds_attended == 0:
         missing.append("time in the session")
     if decision.codewords_valid < decision.codewords_required:
-        missing.append(f"{decision.codewords_valid} of {decision.codewords_required} codewords")
+        needed = decision.codewords_required - decision.codewords_valid
+        more = " more" if decision.codewords_valid else ""
+        missing.append(f"{needed}{more} codeword{'s' if needed != 1 else ''}")
     if decision.evaluation_required and not decision.evaluation_submitted:
-        missing.append("evaluation not submitted")
+        missing.append("your evaluation")
     return tuple(missing)
+
+
+def still_needed(missing: Sequence[str]) -> str:
+    """:func:`missing_for`'s words as one sentence: "You still need 2 more codewords and your
+    evaluation."; "" when nothing is missing."""
+    if not missing:
+        return ""
+    listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+    return f"You still need {listed}."
 
 
 def _decide(

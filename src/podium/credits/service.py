@@ -23,6 +23,7 @@ from podium.credits.certificates import time_range_text as time_range_text
 from podium.credits.certificates import verification_path as verification_path
 from podium.credits.certificates import verification_url as verification_url
 from podium.credits.engine import format_credits as format_credits
+from podium.credits.engine import still_needed as still_needed
 from podium.credits.export import ExportFormat as ExportFormat
 from podium.credits.export import Report as Report
 from podium.credits.export import Row as Row

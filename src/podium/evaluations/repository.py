@@ -25,6 +25,47 @@ async def next_question_position(uow: UnitOfWork, *, event: Event) -> int:
     return (highest or 0) + 1
 
 
+async def list_event_wide_questions(uow: UnitOfWork, *, event: Event) -> list[EvaluationQuestion]:
+    """The questions of every session of ``event`` (no session's own), by position."""
+    return list(
+        await uow.session.scalars(
+            select(EvaluationQuestion)
+            .where(EvaluationQuestion.event_id == event.id, EvaluationQuestion.session_id.is_(None))
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+        )
+    )
+
+
+async def list_all_questions(uow: UnitOfWork, *, event: Event) -> list[EvaluationQuestion]:
+    """Every question of ``event``, event-wide and sessions' own, by position."""
+    return list(
+        await uow.session.scalars(
+            select(EvaluationQuestion)
+            .where(EvaluationQuestion.event_id == event.id)
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+        )
+    )
+
+
+async def find_question(
+    uow: UnitOfWork, *, event: Event, question_id: int
+) -> EvaluationQuestion | None:
+    return await uow.session.scalar(
+        select(EvaluationQuestion).where(
+            EvaluationQuestion.id == question_id, EvaluationQuestion.event_id == event.id
+        )
+    )
+
+
+async def count_answers(uow: UnitOfWork, *, question: EvaluationQuestion) -> int:
+    count = await uow.session.scalar(
+        select(func.count())
+        .select_from(EvaluationResponse)
+        .where(EvaluationResponse.question_id == question.id)
+    )
+    return int(count or 0)
+
+
 async def list_form_questions(
     uow: UnitOfWork, *, session: EventSession
 ) -> list[EvaluationQuestion]:

@@ -1,5 +1,7 @@
 """Use cases of session evaluations: the form's questions, an attendee's answers, the report.
 
+Listing, reordering and removing the questions live in ``questions.py`` (imported here).
+
 ``submit_evaluation`` takes ``at`` (default: now) for imports and the demo event.
 """
 
@@ -14,6 +16,12 @@ from podium.credits.service import refresh_attendee_credits
 from podium.enums import EvaluationQuestionKind
 from podium.evaluations import repository
 from podium.evaluations.errors import InvalidAnswer
+from podium.evaluations.questions import get_evaluation_question as get_evaluation_question
+from podium.evaluations.questions import list_evaluation_questions as list_evaluation_questions
+from podium.evaluations.questions import move_evaluation_question as move_evaluation_question
+from podium.evaluations.questions import (
+    remove_evaluation_question as remove_evaluation_question,
+)
 from podium.evaluations.types import (
     EvaluationAnswer,
     EvaluationFormItem,

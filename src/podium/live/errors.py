@@ -37,3 +37,10 @@ class QuestionStateConflict(PodiumError):
 
     code = "question_state_conflict"
     kind = ErrorKind.CONFLICT
+
+
+class OwnQuestionUpvote(PodiumError):
+    """An attendee upvoting the question they asked: upvotes are the rest of the audience's."""
+
+    code = "own_question_upvote"
+    kind = ErrorKind.CONFLICT

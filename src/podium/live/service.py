@@ -47,6 +47,7 @@ from podium.live.audience import audience_polls as audience_polls
 from podium.live.audience import audience_questions as audience_questions
 from podium.live.errors import (
     AlreadyVoted,
+    OwnQuestionUpvote,
     PollNotFound,
     PollNotOpen,
     PollStateConflict,
@@ -539,8 +540,11 @@ async def upvote_question(uow: UnitOfWork, *, question: Question, attendee: Atte
     repeat, or losing a race to one's own concurrent upvote, changes nothing and returns the
     current count. The count is raised with ``upvote_count = upvote_count + 1`` in the same
     transaction, so concurrent upvotes by different attendees all count.
-    QuestionStateConflict for a question the audience does not see (pending or dismissed).
+    QuestionStateConflict for a question the audience does not see (pending or dismissed);
+    OwnQuestionUpvote when ``attendee`` asked it.
     """
+    if question.attendee_id == attendee.id:
+        raise OwnQuestionUpvote("You cannot upvote your own question; the others can.")
     if await repository.has_upvoted(uow, question=question, attendee=attendee):
         return await repository.upvote_count(uow, question=question)
     if question.state != QuestionState.APPROVED:

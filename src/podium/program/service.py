@@ -44,6 +44,7 @@ from podium.program.types import (
     VisitedSession,
     text_key,
 )
+from podium.program.window import session_window as session_window
 
 _NAME_LENGTH = 500
 _TEXT_LENGTH = 255

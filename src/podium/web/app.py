@@ -24,10 +24,12 @@ from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
+from podium.web.security import SecurityHeaders
 from podium.web.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
 from podium.worker.runner import Worker
 
 STATIC_DIRECTORY = Path(__file__).parent / "static"
+STATIC_PREFIX = "/static"
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -75,11 +77,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/api/v2", create_conferences_io_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
-    app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.include_router(health.router)
     # inside the body limit and the metrics: the common check-ins and votes, before routing
     app.add_middleware(ExpressLane, runtime=runtime)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # around the lane and the body limit too: every answer of a page carries the headers
+    app.add_middleware(SecurityHeaders, prefixes=(PAGES_PREFIX, CERTIFICATES_PREFIX, STATIC_PREFIX))
     if settings.metrics:
         metrics = Metrics(hub)
         app.include_router(create_metrics_router(metrics))

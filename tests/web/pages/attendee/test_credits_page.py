@@ -188,7 +188,7 @@ async def test_credits_show_each_session_in_schedule_order_with_what_is_missing(
             "Ethics",
             "0.8 of 1 credit",
             "Partial",
-            "Still missing: 10 more minutes in the session",
+            "You still need 10 more minutes in the session.",
             f"{_DAY} · 10:00{DASH}11:00",
         ),
         (
@@ -196,7 +196,7 @@ async def test_credits_show_each_session_in_schedule_order_with_what_is_missing(
             "Taxes",
             "0 of 2 credits",
             "Withheld",
-            "Still missing: 2 of 4 codewords; evaluation not submitted",
+            "You still need 2 more codewords and your evaluation.",
             f"{_DAY} · 13:00{DASH}14:00",
         ),
     ]
@@ -279,7 +279,11 @@ async def test_credits_while_checked_in_are_not_yet_awarded(
     page = parse((await browser.get(_credits_url(event))).text)
 
     assert [line[2:5] for line in _lines(page)] == [
-        ("0 of 1 credit", "Not yet awarded", "Still missing: check-out (time counts from it)")
+        (
+            "0 of 1 credit",
+            "Not yet awarded",
+            "You still need to check out (your time counts when you do).",
+        )
     ]
     assert page.texts(tag="p", cls="muted")[-1] == (
         "Your certificate can be downloaded here once you have earned credits."

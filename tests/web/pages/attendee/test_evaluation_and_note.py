@@ -155,6 +155,9 @@ async def test_evaluation_submitted_is_stored_and_thanked_with_the_answers(
     assert (response.status_code, response.headers["location"]) == (303, location)
     section = parse((await browser.get(location)).text).by_id("evaluation")
     assert section.alerts() == ["Thank you for your evaluation."]
+    # said once, not again beside the answers
+    assert section.text.casefold().count("thank you") == 1
+    assert section.texts(tag="p")[-1] == "You have evaluated this session. Your answers:"
     assert section.texts(tag="dt") == [
         "How was it?",
         "Format?",
@@ -213,6 +216,7 @@ async def test_evaluation_with_htmx_answers_the_evaluation_fragment(
     assert response.status_code == 200
     assert [s.attrs["id"] for s in fragment.by_tag("section")] == ["evaluation"]
     assert fragment.alerts() == ["Thank you for your evaluation."]
+    assert fragment.text.casefold().count("thank you") == 1
     assert fragment.texts(tag="dd") == ["2 - OK", "Talk", "3"]
 
 

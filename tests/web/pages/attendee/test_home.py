@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from podium.kit.db import Database
 from podium.models import Attendee
+from podium.web.pages.templates import day_label
 from tests.conftest import Api
 from tests.factories import make_attendee
 from tests.web.pages.attendee.conftest import (
@@ -23,6 +25,7 @@ from tests.web.pages.attendee.html import parse
 from tests.web.pages.conftest import BrowserFactory
 
 DASH = "\N{EN DASH}"
+CHICAGO = ZoneInfo("America/Chicago")  # new_event's time zone
 
 
 async def _attendees(db: Database) -> list[Attendee]:
@@ -313,13 +316,21 @@ async def test_joined_browser_must_give_a_changed_app_password_again(
 # the schedule
 
 
-async def test_schedule_groups_sessions_by_day_then_room_with_times_as_typed(
+async def test_schedule_sorts_each_days_sessions_by_time_with_the_room_beside(
     db: Database, new_browser: BrowserFactory
 ) -> None:
     event = await new_event(db)
     day1, day2 = dt.date(2026, 6, 1), dt.date(2026, 6, 2)
     at = {"start_time": dt.time(9, 0), "end_time": dt.time(9, 45)}
-    await program_session(db, event, "Opening", location="Main Hall", date=day1, **at)
+    await program_session(
+        db,
+        event,
+        "Audit basics",
+        location="Main Hall",
+        date=day1,
+        start_time=dt.time(13, 0),
+        end_time=dt.time(14, 0),
+    )
     await program_session(
         db,
         event,
@@ -330,39 +341,68 @@ async def test_schedule_groups_sessions_by_day_then_room_with_times_as_typed(
         end_time=dt.time(11, 15),
         presenters=["Jordan Lee", "Sam Roe"],
     )
-    await program_session(
-        db,
-        event,
-        "Audit basics",
-        location="Main Hall",
-        date=day1,
-        start_time=dt.time(13, 0),
-        end_time=dt.time(14, 0),
-    )
+    await program_session(db, event, "Opening", location="Main Hall", date=day1, **at)
     await program_session(db, event, "Day two keynote", location="Main Hall", date=day2, **at)
     await program_session(db, event, "Hallway track")
     browser = await joined(new_browser, event)
 
     page = parse((await browser.get(f"/e/{event.uri}")).text)
 
-    schedule: list[Any] = []
-    for day in page.by_class("day"):
-        rooms = [
-            (room.by_tag("h4")[0].text, room.texts(cls="session-row"))
-            for room in day.by_class("room")
-        ]
-        schedule.append((day.by_tag("h3")[0].text, rooms))
+    schedule = [
+        (
+            day.by_tag("h3")[0].text,
+            [
+                (row.texts(cls="time"), row.texts(cls="session-link"), row.texts(cls="where"))
+                for row in day.by_class("session-row")
+            ],
+        )
+        for day in page.by_class("day")
+    ]
     assert schedule == [
         (
             "Monday, June 1, 2026",
             [
-                ("Main Hall", [f"09:00{DASH}09:45 Opening", f"13:00{DASH}14:00 Audit basics"]),
-                ("Room B", [f"10:30{DASH}11:15 Tax update Jordan Lee, Sam Roe"]),
+                ([f"09:00{DASH}09:45"], ["Opening"], ["Main Hall"]),
+                ([f"10:30{DASH}11:15"], ["Tax update"], ["Room B · Jordan Lee, Sam Roe"]),
+                ([f"13:00{DASH}14:00"], ["Audit basics"], ["Main Hall"]),
             ],
         ),
-        ("Tuesday, June 2, 2026", [("Main Hall", [f"09:00{DASH}09:45 Day two keynote"])]),
-        ("Date to be announced", [("Other sessions", ["Hallway track"])]),
+        ("Tuesday, June 2, 2026", [([f"09:00{DASH}09:45"], ["Day two keynote"], ["Main Hall"])]),
+        ("Date to be announced", [([""], ["Hallway track"], [])]),
     ]
+    # these days are long past: nothing is on now or next, and there is no today to jump to
+    assert (page.by_class("marker"), page.by_class("jump-today")) == ([], [])
+
+
+async def test_schedule_marks_now_and_next_and_jumps_to_today(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    today = dt.datetime.now(CHICAGO).date()
+    yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+    event = await new_event(db, start_date=yesterday, end_date=tomorrow)
+    await program_session(db, event, "Over", date=yesterday, start_time=dt.time(9, 0))
+    # from midnight and without an end time: it runs all of today, in Chicago
+    await program_session(db, event, "All day", date=today, start_time=dt.time(0, 0))
+    await program_session(db, event, "Tomorrow first", date=tomorrow, start_time=dt.time(9, 0))
+    await program_session(db, event, "Tomorrow later", date=tomorrow, start_time=dt.time(11, 0))
+    browser = await joined(new_browser, event)
+
+    page = parse((await browser.get(f"/e/{event.uri}")).text)
+
+    marked = [
+        (row.texts(cls="session-link")[0], row.texts(cls="marker"))
+        for row in page.by_class("session-row")
+    ]
+    assert marked == [
+        ("Over", []),
+        ("All day", ["Now"]),
+        ("Tomorrow first", ["Next"]),
+        ("Tomorrow later", []),
+    ]
+    (jump,) = page.by_class("jump-today")
+    anchor = f"day-{today.isoformat()}"
+    assert (jump.attrs["href"], jump.text) == (f"#{anchor}", "Jump to today")
+    assert page.by_id(anchor).by_tag("h3")[0].text == f"{day_label(today)} Today"
 
 
 async def test_schedule_links_each_session_to_its_page(

@@ -299,10 +299,13 @@ async def test_poll_results_shown_carry_the_tally_attributes_for_live_updates(
         ("2", "0"),
     ]
     assert [e.text for e in results.with_attr("data-tally-share")] == ["33%", "67%", "0%"]
-    assert [e.attrs["style"] for e in results.with_attr("data-tally-bar")] == [
-        "width: 33%",
-        "width: 67%",
-        "width: 0%",
+    assert [
+        (e.tag, e.attrs["min"], e.attrs["max"], e.attrs["value"])
+        for e in results.with_attr("data-tally-bar")
+    ] == [
+        ("meter", "0", "100", "33"),
+        ("meter", "0", "100", "67"),
+        ("meter", "0", "100", "0"),
     ]
     assert results.texts(cls="tally-label") == ["Red", "Blue", "Green"]
 

@@ -64,7 +64,9 @@ async def test_ask_adds_the_question_to_the_list_and_says_so(
     assert (response.status_code, response.headers["location"]) == (303, location)
     page = parse((await browser.get(location)).text)
     assert page.by_id("questions").alerts() == ["Your question is in."]
-    assert _shown(page.by_id("question-list")) == [("Why?", [], ["Upvote (0)"])]
+    # one's own question: no upvote button, its count instead
+    assert _shown(page.by_id("question-list")) == [("Why?", [], [])]
+    assert page.by_id("question-list").texts(cls="upvote-count") == ["Upvotes: 0"]
     assert await _questions(db) == [("Why?", "approved")]
 
 
@@ -154,7 +156,9 @@ async def test_upvote_counts_once_per_attendee_and_marks_the_button(
     assert _shown(blakes) == [("Why?", [], ["Upvoted (1)"])]
     (button,) = blakes.by_tag("button")
     assert ("disabled" in button.attrs, button.attrs["aria-pressed"]) == (True, "true")
-    assert _shown(await _list(alex, event, session)) == [("Why?", [], ["Upvote (1)"])]
+    alexs = await _list(alex, event, session)
+    assert _shown(alexs) == [("Why?", [], [])]
+    assert alexs.texts(cls="upvote-count") == ["Upvotes: 1"]
 
 
 async def test_upvote_with_htmx_answers_the_question_list(
@@ -162,11 +166,13 @@ async def test_upvote_with_htmx_answers_the_question_list(
 ) -> None:
     event = await new_event(db)
     session = await new_session(db, event)
-    browser = await joined(new_browser, event)
-    await _ask(browser, event, session, "Why?")
+    alex = await joined(new_browser, event)
+    browser = await joined(new_browser, event, BLAKE)
+    await _ask(alex, event, session, "Why?")
     async with db.unit_of_work() as u:
         question = await u.session.scalar(select(Question))
     assert question is not None
+    await browser.get(page_url(event, session))
 
     response = await browser.post(
         f"{page_url(event, session)}/questions/{question.public_id}/upvote", htmx=True
@@ -263,3 +269,27 @@ async def test_upvote_of_a_question_waiting_for_the_moderator_is_refused(
     assert parse(response.text).by_id("question-list").alerts() == [
         "Only a question shown to the audience can be upvoted."
     ]
+
+
+async def test_upvote_of_ones_own_question_is_refused(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    alex = await joined(new_browser, event)
+    await _ask(alex, event, session, "Why?")
+    async with db.unit_of_work() as u:
+        question = await u.session.scalar(select(Question))
+    assert question is not None
+    upvote = f"{page_url(event, session)}/questions/{question.public_id}/upvote"
+    await alex.get(page_url(event, session))
+
+    plain = await alex.post(upvote)
+    htmx = await alex.post(upvote, htmx=True)
+
+    assert (plain.status_code, htmx.status_code) == (409, 409)
+    message = ["You cannot upvote your own question; the others can."]
+    assert parse(plain.text).by_id("question-list").alerts() == message
+    assert parse(htmx.text).alerts() == message
+    async with db.unit_of_work() as u:
+        assert list(await u.session.scalars(select(QuestionUpvote))) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from podium.enums import PollType
 from podium.evaluations.service import define_evaluation_question
 from podium.kit.db import Database
@@ -17,6 +19,7 @@ from tests.web.pages.attendee.conftest import (
     joined,
     new_event,
     new_poll,
+    new_session,
     page_url,
     program_session,
 )
@@ -82,6 +85,36 @@ async def test_session_page_connects_to_the_live_socket_and_shows_its_status(
     assert len(page.with_attr("data-live-status")) == 1
 
 
+@pytest.mark.parametrize(
+    ("when", "window"),
+    [
+        # 08:30-09:15 in Chicago (the event's zone) on June 1: UTC-5
+        ({}, ("2026-06-01T13:30:00Z", "2026-06-01T14:15:00Z")),
+        # past midnight: it ends the next day
+        (
+            {"start_time": dt.time(23, 0), "end_time": dt.time(1, 0)},
+            ("2026-06-02T04:00:00Z", "2026-06-02T06:00:00Z"),
+        ),
+        # no date: it never runs, so it is never "Live"
+        ({"session_date": None}, ("", "")),
+    ],
+)
+async def test_session_page_live_status_knows_when_the_session_runs(
+    db: Database,
+    new_browser: BrowserFactory,
+    when: dict[str, Any],
+    window: tuple[str, str],
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event, **when)
+    browser = await joined(new_browser, event)
+
+    page = parse((await browser.get(page_url(event, session))).text)
+
+    (status,) = page.with_attr("data-live-status")
+    assert (status.attrs["data-live-from"], status.attrs["data-live-until"]) == window
+
+
 async def test_live_sections_refresh_from_their_fragment_on_resync(
     db: Database, new_browser: BrowserFactory
 ) -> None:
@@ -104,7 +137,8 @@ async def test_live_sections_refresh_from_their_fragment_on_resync(
         "podium-poll-reordered from:body",
     ]
     assert page.by_id("question-list").attrs["hx-trigger"].split(", ")[:2] == [
-        "podium-question-asked[detail.state=='approved'] from:body",
+        # podium.js dispatches a message with a state once more with the state in its name
+        "podium-question-asked-approved from:body",
         "podium-question-approved from:body",
     ]
 

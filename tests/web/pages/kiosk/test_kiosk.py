@@ -9,7 +9,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from podium.attendance.service import perform_checkin, preload_attendees
 from podium.attendance.types import PreloadAttendee
@@ -19,6 +19,8 @@ from podium.kit.db import Database
 from podium.models import Attendee, Checkin, CheckinHistoryEntry, Event, EventSession
 from tests.conftest import Api
 from tests.factories import make_attendee, make_session
+from tests.web.pages.attendee.conftest import text_of
+from tests.web.pages.attendee.html import parse
 from tests.web.pages.conftest import Browser, BrowserFactory
 from tests.web.pages.moderator.helpers import (
     EVENT_PASSWORD,
@@ -479,3 +481,189 @@ async def test_desk_search_queries_do_not_grow_with_matches(
         await browser.get(setup.desk + "/results", params={"q": "zed"})
 
     assert (one_match.count, many_matches.count) == (one_match.count, one_match.count)
+
+
+# --- walk-ins ------------------------------------------------------------------------------
+
+LIN = {"first_name": "Lin", "last_name": "Chen", "email": "lin@example.org"}
+
+
+async def _people_named(db: Database, email: str) -> list[Attendee]:
+    async with db.unit_of_work(write=False) as uow:
+        return list(
+            await uow.session.scalars(
+                select(Attendee).where(Attendee.email_key == email).order_by(Attendee.id)
+            )
+        )
+
+
+async def test_desk_says_what_it_offers(db: Database, new_browser: BrowserFactory) -> None:
+    setup, browser = await _kiosk(db, new_browser)
+
+    sessions = await browser.get(setup.kiosk)
+    desk = parse((await browser.get(setup.desk)).text)
+
+    assert (
+        "This device checks people in to and out of the session you choose: those on its list "
+        "(preloaded), and walk-ins it adds." in text_of(sessions.text)
+    )
+    assert desk.by_class("desk-header")[0].texts(tag="p") == [
+        "08:30\N{EN DASH}09:15 · Find someone on this session's list to check them in or out, "
+        "or add a walk-in."
+    ]
+    (walk_in,) = desk.by_class("walk-in")
+    assert walk_in.texts(tag="h2") == ["Add a walk-in"]
+    assert walk_in.labels() == ["First name", "Last name", "Email"]
+    assert walk_in.buttons() == ["Add and check in"]
+    form = walk_in.by_tag("form")[0]
+    assert (form.attrs["action"], form.attrs["hx-post"], form.attrs["hx-target"]) == (
+        setup.desk + "/walk-in",
+        setup.desk + "/walk-in",
+        "#desk",
+    )
+
+
+async def test_walk_in_with_htmx_adds_and_checks_in(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    setup, browser = await _kiosk(db, new_browser, checkin_code="SECRET")
+    await browser.get(setup.desk)
+
+    response = await browser.post(setup.desk + "/walk-in", dict(LIN), htmx=True)
+
+    (lin,) = await _people_named(db, "lin@example.org")
+    record = await _record(db, setup.session, lin)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="desk"')
+    clock = _CLOCK.search(response.text)
+    assert clock is not None
+    assert parse(response.text).alerts() == [f"Checked in Lin Chen at {clock.group(1)}."]
+    assert (lin.first_name, lin.last_name, lin.email, lin.event_id) == (
+        "Lin",
+        "Chen",
+        "lin@example.org",
+        setup.event.id,
+    )
+    assert (record.checked_in, record.checkin_source, record.delivery_format) == (
+        True,
+        "kiosk",
+        "in-person",
+    )
+    assert await _history(db, record) == [("checkin", "kiosk")]
+    # the desk comes back cleared for the next person
+    assert 'id="walk-in-first_name" name="first_name" type="text" value=""' in response.text
+    assert "Checked in now: 1" in response.text
+
+
+async def test_walk_in_without_javascript_redirects_with_the_confirmation(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    setup, browser = await _kiosk(db, new_browser)
+    await browser.get(setup.desk)
+
+    response = await browser.post(setup.desk + "/walk-in", dict(LIN))
+    page = await browser.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(setup.desk + "?notice=")
+    assert "Checked in Lin Chen at " in page.text
+    (lin,) = await _people_named(db, "lin@example.org")
+    assert (await _record(db, setup.session, lin)).checked_in is True
+
+
+async def test_walk_in_with_a_known_email_checks_in_that_attendee(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    setup, browser = await _kiosk(db, new_browser)
+    async with db.unit_of_work() as uow:
+        event = await uow.session.get(Event, setup.event.id)
+        assert event is not None
+        known = await make_attendee(
+            uow, event, first_name="Lin", last_name="Chen", email="Lin@Example.org"
+        )
+    await browser.get(setup.desk)
+
+    response = await browser.post(
+        setup.desk + "/walk-in",
+        {"first_name": "Lin", "last_name": "Chen", "email": "lin@example.org"},
+        htmx=True,
+    )
+
+    assert response.status_code == 200
+    assert [person.id for person in await _people_named(db, "lin@example.org")] == [known.id]
+    assert (await _record(db, setup.session, known)).checked_in is True
+
+
+async def test_walk_in_of_someone_already_in_says_so(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    setup, browser = await _kiosk(db, new_browser)
+    await browser.get(setup.desk)
+    await browser.post(setup.desk + "/walk-in", dict(LIN), htmx=True)
+
+    again = await browser.post(setup.desk + "/walk-in", dict(LIN), htmx=True)
+
+    assert again.status_code == 200
+    assert parse(again.text).alerts() == ["Lin Chen is already checked in."]
+    (lin,) = await _people_named(db, "lin@example.org")
+    assert await _history(db, await _record(db, setup.session, lin)) == [("checkin", "kiosk")]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        ({**LIN, "first_name": "  "}, "first_name", "Enter the walk-in's first name."),
+        ({**LIN, "last_name": ""}, "last_name", "Enter the walk-in's last name."),
+        ({**LIN, "email": ""}, "email", "Enter the walk-in's email address."),
+        (
+            {**LIN, "email": "lin@example"},
+            "email",
+            '"lin@example" is not an email address; use the form "alex@example.com".',
+        ),
+    ],
+)
+async def test_walk_in_refused_keeps_what_was_typed_and_writes_nothing(
+    db: Database,
+    new_browser: BrowserFactory,
+    htmx: bool,
+    given: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    setup, browser = await _kiosk(db, new_browser)
+    await browser.get(setup.desk)
+
+    response = await browser.post(setup.desk + "/walk-in", dict(given), htmx=htmx)
+
+    page = parse(response.text)
+    (walk_in,) = page.by_class("walk-in")
+    assert response.status_code == 400
+    assert response.text.lstrip().startswith('<div id="desk"') == htmx
+    assert walk_in.texts(cls="error") == [message]
+    assert page.by_id(f"walk-in-{field}").attrs["aria-invalid"] == "true"
+    assert [page.by_id(f"walk-in-{name}").attrs["value"] for name in LIN] == [
+        given[name].strip() for name in LIN
+    ]
+    async with db.unit_of_work(write=False) as uow:
+        attendees = await uow.session.scalar(select(func.count()).select_from(Attendee))
+        records = await uow.session.scalar(
+            select(func.count()).select_from(Checkin).where(Checkin.checked_in.is_(True))
+        )
+    assert (attendees, records) == (len(PEOPLE), 0)
+
+
+async def test_walk_in_needs_the_csrf_token_and_the_event_password(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    setup, browser = await _kiosk(db, new_browser)
+    session_moderator = await sign_in(new_browser, setup.moderate + "/login", SESSION_PASSWORD)
+    await session_moderator.get(setup.moderate)
+
+    no_token = await browser.http.post(setup.desk + "/walk-in", data=dict(LIN))
+    not_kiosk = await session_moderator.post(setup.desk + "/walk-in", dict(LIN))
+
+    assert no_token.status_code == 403
+    assert not_kiosk.status_code == 303
+    assert not_kiosk.headers["location"].startswith(setup.kiosk + "/login")
+    assert await _people_named(db, "lin@example.org") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from podium.attendance.service import perform_checkin, preload_attendees
@@ -14,6 +15,7 @@ from podium.kit.db import Database
 from podium.live.service import ask_question, cast_vote, create_poll, open_poll
 from podium.models import Attendee, Codeword
 from tests.factories import make_attendee
+from tests.web.pages.attendee.html import parse
 from tests.web.pages.conftest import BrowserFactory
 from tests.web.pages.moderator.helpers import Setup, moderator, setup_event
 
@@ -31,6 +33,36 @@ async def test_moderator_page_shows_the_session_and_links_to_its_screen(
     assert f'data-live="/e/example/s/{setup.session.public_id}/live"' in page.text
     assert "data-live-status" in page.text
     assert "/static/js/moderator.js" in page.text
+
+
+@pytest.mark.parametrize(
+    ("codes", "shown"),
+    [
+        ({"checkin_code": "4821", "checkout_code": "sunset"}, ["4821", "sunset"]),
+        ({"checkin_code": "4821"}, ["4821", "none"]),
+        ({}, ["none", "none"]),
+    ],
+)
+async def test_moderator_page_shows_the_session_codes(
+    db: Database, new_browser: BrowserFactory, codes: dict[str, str], shown: list[str]
+) -> None:
+    setup = await setup_event(db, **codes)
+    browser = await moderator(new_browser, setup)
+
+    page = parse((await browser.get(setup.moderate)).text)
+
+    (listed,) = page.by_class("session-codes")
+    assert listed.texts(tag="dt") == ["Check-in code", "Check-out code"]
+    assert listed.texts(tag="dd") == shown
+    screen_links = [
+        (a.attrs["href"], a.text) for a in page.by_tag("a") if "/screen" in a.attrs["href"]
+    ]
+    with_code = [
+        (f"{setup.screen}?show=checkin-code", "Open the screen view with the check-in code")
+    ]
+    assert screen_links == [(setup.screen, "Open the screen view")] + (
+        with_code if "checkin_code" in codes else []
+    )
 
 
 async def test_moderator_page_shows_the_checked_in_count(

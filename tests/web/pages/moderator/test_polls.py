@@ -276,7 +276,10 @@ async def test_results_show_every_vote_with_the_tally_attributes(
     assert "<strong data-tally-total>3</strong>" in page.text
     assert '<span data-tally-count="0">2</span>' in page.text
     assert '<span class="share" data-tally-share="0">67%</span>' in page.text
-    assert '<span data-tally-bar="1" style="width: 33%"></span>' in page.text
+    assert (
+        '<meter class="bar" min="0" max="100" value="33" data-tally-bar="1" '
+        'aria-hidden="true"></meter>' in page.text
+    )
     assert '<span data-tally-count="2">0</span>' in page.text
 
 

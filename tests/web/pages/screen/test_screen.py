@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
 from podium.enums import PollType
 from podium.kit.db import Database
 from podium.live.service import (
@@ -23,6 +25,7 @@ from podium.live.service import (
 from podium.models import Poll, Question
 from podium.program.announcements import announce_codeword
 from tests.factories import make_attendee
+from tests.web.pages.attendee.html import parse
 from tests.web.pages.conftest import Browser, BrowserFactory
 from tests.web.pages.moderator.helpers import (
     EVENT_PASSWORD,
@@ -31,6 +34,7 @@ from tests.web.pages.moderator.helpers import (
     setup_event,
     sign_in,
 )
+from tests.web.pages.qr_reader import decoded_qr
 
 NINE = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 TEN = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
@@ -112,7 +116,10 @@ async def test_screen_welcomes_when_nothing_is_going_on(
     page = await browser.get(setup.screen)
 
     assert '<h1 id="stage-title">Opening Keynote</h1>' in stage
-    assert f"https://podium.test/e/example/s/{setup.session.public_id}</strong>" in page.text
+    # the session's name is the welcome's title and nowhere else on the screen
+    (body,) = parse(page.text).by_tag("body")
+    assert body.text.count("Opening Keynote") == 1
+    assert body.texts(cls="screen-event") == ["Example Event"]
     assert f'data-live="/e/example/s/{setup.session.public_id}/live"' in page.text
 
 
@@ -144,7 +151,10 @@ async def test_screen_shows_the_open_poll_with_live_results_when_shown(
     assert f'data-tally-poll="{poll.public_id}"' in stage
     assert "<strong data-tally-total>3</strong>" in stage
     assert '<span class="share" data-tally-share="0">67%</span>' in stage
-    assert '<span data-tally-bar="1" style="width: 33%"></span>' in stage
+    assert (
+        '<meter class="bar" min="0" max="100" value="33" data-tally-bar="1" '
+        'aria-hidden="true"></meter>' in stage
+    )
 
 
 async def test_screen_shows_the_poll_opened_last(db: Database, new_browser: BrowserFactory) -> None:
@@ -357,3 +367,43 @@ async def test_screen_queries_do_not_grow_with_polls_and_questions(
     many = await _screen_queries(db, new_browser, count_queries, 25)
 
     assert (one, many) == (one, one)
+
+
+async def test_screen_shows_the_join_address_short_and_as_a_qr_code(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    setup, browser = await _screen(db, new_browser)
+
+    page = parse((await browser.get(setup.screen)).text)
+
+    (join,) = page.by_class("join")
+    address = f"podium.test/e/example/s/{setup.session.public_id}"
+    assert join.texts(cls="join-url") == [address]
+    (qr,) = join.by_tag("svg")
+    assert (qr.attrs["role"], qr.attrs["aria-label"]) == ("img", f"QR code of {address}")
+    assert decoded_qr(qr) == f"https://podium.test/e/example/s/{setup.session.public_id}"
+
+
+@pytest.mark.parametrize(
+    ("who", "show", "code_shown"),
+    [
+        ("moderator", "checkin-code", "4821"),
+        ("moderator", None, None),
+        ("attendee", "checkin-code", None),
+    ],
+)
+async def test_screen_shows_the_checkin_code_to_a_moderator_who_asks(
+    db: Database, new_browser: BrowserFactory, who: str, show: str | None, code_shown: str | None
+) -> None:
+    setup = await setup_event(db, checkin_code="4821")
+    if who == "moderator":
+        browser = await sign_in(new_browser, setup.moderate + "/login", EVENT_PASSWORD)
+    else:
+        browser = await new_browser()  # the event has no app password: anyone sees the screen
+    query = f"?show={show}" if show else ""
+
+    page = parse((await browser.get(setup.screen + query)).text)
+
+    codes = page.texts(cls="code")
+    assert codes == ([code_shown] if code_shown else [])
+    assert ("Check-in code" in page.by_class("join")[0].text) == (code_shown is not None)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from fastapi import Depends, Request, Response
 
-from podium.credits.service import attendee_transcript, format_credits
+from podium.credits.service import attendee_transcript, format_credits, still_needed
 from podium.credits.types import Outcome, Transcript, TranscriptLine
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, Event
@@ -85,7 +85,7 @@ class FieldCredits:
     earned: str  # "0.8"
     possible: str  # "1 credit"
     badge: Badge
-    missing: tuple[str, ...]
+    missing: str  # "You still need 1 codeword."; "" when nothing is
     adjusted: str | None  # "Adjusted by the organizer (computed: 0.5)."
     reasons: tuple[str, ...]
 
@@ -151,7 +151,7 @@ def _field_credits(line: TranscriptLine) -> FieldCredits:
         earned=format_credits(line.credits),
         possible=credits_label(line.possible),
         badge=_badge(line),
-        missing=line.missing,
+        missing=still_needed(line.missing),
         adjusted=adjusted,
         reasons=tuple(reason.text for reason in line.reasons),
     )

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import Depends, Query, Request, Response
 
 from podium.events.service import list_events
+from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput, PodiumError
 from podium.models import Attendee, Event
@@ -163,13 +164,11 @@ async def _home(
             "event": event,
             "event_dates": views.event_dates(event),
             "attendee": attendee,
-            "days": views.schedule(sessions),
+            "schedule": views.schedule(sessions, event=event, now=utcnow()),
             "next": _kept_next(event, next_url),
             "error": error,
             "values": values or {},
             "custom_fields": views.custom_fields(event),
-            "time_range": views.time_range,
-            "presenter_names": views.presenter_names,
         },
         status=400 if error else 200,
     )

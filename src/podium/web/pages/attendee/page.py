@@ -28,6 +28,7 @@ from podium.models import Attendee, Event, EventSession
 from podium.program.service import load_session
 from podium.web import urls
 from podium.web.deps import get_uow
+from podium.web.pages import timing
 from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message
@@ -137,6 +138,7 @@ class Visit:
         """The whole page, its session read with room and presenters."""
         session = await load_session(self.uow, event=self.event, public_id=self.session.public_id)
         context = await self.context(FRAGMENTS, session=session)
+        context["live_window"] = timing.window(self.event, session)
         context.update(extra or {})
         context["messages"] = dict(messages)
         return render(

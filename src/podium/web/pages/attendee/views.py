@@ -14,6 +14,7 @@ from podium.kit.errors import PodiumError
 from podium.live.service import AudiencePoll, vote_answer
 from podium.models import Event, EventSession, Poll, Vote
 from podium.people.types import CUSTOM_FIELDS
+from podium.web.pages import timing
 from podium.web.pages.templates import day_label
 
 # --- messages ------------------------------------------------------------------------------
@@ -95,41 +96,101 @@ def custom_fields(event: Event) -> list[tuple[str, str]]:
 
 # --- the schedule --------------------------------------------------------------------------
 
+NOW, NEXT = "now", "next"
+
 
 @dataclass(frozen=True)
-class RoomGroup:
-    name: str | None
-    sessions: tuple[EventSession, ...]
+class ScheduleRow:
+    """A session in the schedule: ``marker`` is "now" while it runs, "next" when it is (one
+    of) the sessions that start next, else None."""
+
+    session: EventSession
+    times: str
+    room: str | None
+    presenters: tuple[str, ...]
+    marker: str | None
 
 
 @dataclass(frozen=True)
 class ScheduleDay:
     date: dt.date | None
     label: str
-    rooms: tuple[RoomGroup, ...]
+    rows: tuple[ScheduleRow, ...]
+    is_today: bool
+
+    @property
+    def anchor(self) -> str:
+        """The id of the day's block, what "Jump to today" links to."""
+        return f"day-{self.date.isoformat()}" if self.date is not None else "day-unscheduled"
 
 
-def schedule(sessions: Sequence[EventSession]) -> list[ScheduleDay]:
-    """Sessions (already in schedule order) by day, then by room (by name; no room last);
-    sessions without a date come last, under "Date to be announced"."""
-    days: dict[dt.date | None, dict[str | None, list[EventSession]]] = {}
+@dataclass(frozen=True)
+class Schedule:
+    days: tuple[ScheduleDay, ...]
+
+    @property
+    def today(self) -> ScheduleDay | None:
+        """Today's day when the schedule spans several days and today is one of them: what
+        "Jump to today" leads to (with one day there is nowhere to jump)."""
+        dated = [day for day in self.days if day.date is not None]
+        if len(dated) < 2:
+            return None
+        return next((day for day in dated if day.is_today), None)
+
+
+def _time_key(session: EventSession) -> tuple[object, ...]:
+    room = session.room.name.casefold() if session.room is not None else ""
+    return (
+        session.start_time is None,
+        session.start_time or dt.time.min,
+        session.end_time or dt.time.max,
+        room,
+        session.name.casefold(),
+        session.id,
+    )
+
+
+def schedule(sessions: Sequence[EventSession], *, event: Event, now: dt.datetime) -> Schedule:
+    """The sessions by day (in date order; those without a date last, under "Date to be
+    announced"), each day's by time, with the room beside each; "now" marks the sessions
+    running at ``now`` and "next" the ones that start first after it, both by the sessions'
+    times in the event's time zone."""
+    windows = {session.id: timing.window(event, session) for session in sessions}
+    upcoming = [w.starts for w in windows.values() if w.starts is not None and w.upcoming(now)]
+    next_start = min(upcoming, default=None)
+    today = now.astimezone(ZoneInfo(event.timezone) if event.timezone else dt.UTC).date()
+    days: dict[dt.date | None, list[EventSession]] = {}
     for session in sessions:
-        room = session.room.name if session.room is not None else None
-        days.setdefault(session.date, {}).setdefault(room, []).append(session)
-    ordered = sorted(days, key=lambda day: (day is None, day or dt.date.min))
-    return [
-        ScheduleDay(
-            date=day,
-            label=day_label(day) if day is not None else "Date to be announced",
-            rooms=tuple(
-                RoomGroup(name=room, sessions=tuple(days[day][room]))
-                for room in sorted(
-                    days[day], key=lambda name: (name is None, (name or "").casefold())
-                )
-            ),
+        days.setdefault(session.date, []).append(session)
+
+    def marker(session: EventSession) -> str | None:
+        window = windows[session.id]
+        if window.running(now):
+            return NOW
+        if next_start is not None and window.starts == next_start:
+            return NEXT
+        return None
+
+    return Schedule(
+        days=tuple(
+            ScheduleDay(
+                date=day,
+                label=day_label(day) if day is not None else "Date to be announced",
+                rows=tuple(
+                    ScheduleRow(
+                        session=session,
+                        times=time_range(session),
+                        room=session.room.name if session.room is not None else None,
+                        presenters=tuple(presenter_names(session)),
+                        marker=marker(session),
+                    )
+                    for session in sorted(days[day], key=_time_key)
+                ),
+                is_today=day == today,
+            )
+            for day in sorted(days, key=lambda day: (day is None, day or dt.date.min))
         )
-        for day in ordered
-    ]
+    )
 
 
 def presenter_names(session: EventSession) -> list[str]:

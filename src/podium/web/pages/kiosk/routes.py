@@ -1,5 +1,7 @@
 """Routes of the kiosk, ``/e/<event>/kiosk``: a tablet at the door that checks attendees in and
-out of a session, behind the event's moderator password.
+out of a session, behind the event's moderator password. Its desk searches the attendees
+expected in the session (preloaded, or with a record already) and adds walk-ins: a name and an
+email make (or find) the attendee and check them in, in one request.
 
 The kiosk is staffed (or at least set up) by the organizer, so it checks people in without
 asking them for the session's check-in or check-out code: it passes the session's own code.
@@ -11,7 +13,8 @@ session list refreshes itself every five minutes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +32,9 @@ from podium.attendance.service import (
 from podium.enums import AttendanceSource, DeliveryFormat
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
+from podium.kit.errors import InvalidInput
 from podium.models import Attendee, Checkin, Event, EventSession
-from podium.people.service import get_attendee
+from podium.people.service import find_or_create_attendee, get_attendee
 from podium.program.service import list_sessions
 from podium.web import urls
 from podium.web.auth import identity, logins
@@ -125,6 +129,22 @@ class Notice:
     level: str  # "ok" or "error"
 
 
+WALK_IN_FIELDS = (
+    ("first_name", "First name", "the walk-in's first name"),
+    ("last_name", "Last name", "the walk-in's last name"),
+    ("email", "Email", "the walk-in's email address"),
+)
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """The walk-in form as it was sent: its values, and what is wrong with one of them."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    error_field: str | None = None
+    error: str | None = None
+
+
 @dataclass(frozen=True)
 class Match:
     """One search result: the attendee, how they show, and their record."""
@@ -169,6 +189,7 @@ async def _desk_context(
     *,
     query: str,
     notice: Notice | None,
+    walk_in: WalkIn | None = None,
 ) -> dict[str, Any]:
     found = (
         await search_preloaded(uow, session=session, query=query, limit=RESULTS_SHOWN + 1)
@@ -194,6 +215,8 @@ async def _desk_context(
         "more": len(found) > RESULTS_SHOWN,
         "checked_in": await count_checked_in(uow, session_public_id=session.public_id),
         "local": lambda value: value.astimezone(zone) if value is not None else None,
+        "walk_in": walk_in or WalkIn(),
+        "walk_in_fields": WALK_IN_FIELDS,
     }
 
 
@@ -299,3 +322,60 @@ async def checkout(
     else:
         notice = Notice(text=f"Checked out {_name(person)} at {_clock(event, now)}.", level="ok")
     return await _after_action(request, uow, event, session, notice)
+
+
+@router.post(DESK + "/walk-in")
+async def walk_in(
+    request: Request,
+    first_name: str = Form(""),
+    last_name: str = Form(""),
+    email: str = Form(""),
+    event: Event = Depends(require_event_moderator),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    """Find the attendee with this email (or add them to the event) and check them in, in one
+    transaction. A blank field or an email that is not one changes nothing: the form comes back
+    with what was typed and what to fix (400)."""
+    values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email}
+    values["email"] = values["email"].strip()
+    try:
+        for name, _label, what in WALK_IN_FIELDS:
+            if not values[name]:
+                raise InvalidInput(f"Enter {what}.", field=name)
+        person = await find_or_create_attendee(
+            uow,
+            event=event,
+            email=values["email"],
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+        )
+    except InvalidInput as error:
+        refused = WalkIn(values=values, error_field=error.field, error=_sentence(error))
+        context = await _desk_context(uow, event, session, query="", notice=None, walk_in=refused)
+        template = "kiosk/_desk.html" if is_htmx(request) else "kiosk/desk.html"
+        return render(request, template, context, status=400)
+    now = utcnow()
+    try:
+        await perform_checkin(
+            uow,
+            session=session,
+            attendee=person,
+            code=session.checkin_code,
+            source=AttendanceSource.KIOSK,
+            delivery_format=DeliveryFormat.IN_PERSON,
+            at=now,
+        )
+    except AlreadyCheckedIn:
+        notice = Notice(text=f"{_name(person)} is already checked in.", level="ok")
+    else:
+        notice = Notice(text=f"Checked in {_name(person)} at {_clock(event, now)}.", level="ok")
+    return await _after_action(request, uow, event, session, notice)
+
+
+def _sentence(error: InvalidInput) -> str:
+    """The service's "field: what to do" as a sentence for the form."""
+    field_name, separator, text = error.message.partition(": ")
+    message = text if separator and field_name == error.field else error.message
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."

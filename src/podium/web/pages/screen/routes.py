@@ -8,7 +8,10 @@ password, when it has one, or a moderator grant is enough). What is "current":
 3. else the approved, unanswered questions: pinned first, then by upvotes, then oldest (6);
 4. else a welcome with the session's name.
 
-Beside it, for each field of study, the codeword announced last; below, the session's address.
+Beside it, for each field of study, the codeword announced last; below, the session's join
+address as a QR code and as a short address to type, and, when a moderator of the session
+asks for it (``?show=checkin-code``, linked from the moderator page), the check-in code: an
+attendee at home with the event's app password must not read it off the screen page.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request, Response
+from markupsafe import Markup
 
 from podium.enums import PollState
 from podium.kit.db import UnitOfWork
@@ -32,8 +36,10 @@ from podium.web import urls
 from podium.web.auth import identity
 from podium.web.deps import get_runtime, get_uow
 from podium.web.pages import live_views as views
+from podium.web.pages import timing
 from podium.web.pages.deps import page_event, page_session
 from podium.web.pages.errors import redirect
+from podium.web.pages.qr import qr_svg
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import render
 
@@ -43,6 +49,7 @@ PAGE = "/{event_uri}/s/{session_id}/screen"
 TOP_QUESTIONS = 6
 WORDS_SHOWN = 30
 TEXTS_SHOWN = 8
+SHOW_CHECKIN_CODE = "checkin-code"
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -65,10 +72,40 @@ def current_poll(polls: Sequence[PollResults]) -> PollResults | None:
     return last if last.poll.show_results else None
 
 
+def _is_moderator(request: Request, event: Event, session: EventSession) -> bool:
+    return identity.moderator_access(request, event).for_session(request, event, session)
+
+
 def _allowed(request: Request, event: Event, session: EventSession) -> bool:
-    return identity.has_app_access(request, event) or identity.moderator_access(
-        request, event
-    ).for_session(request, event, session)
+    return identity.has_app_access(request, event) or _is_moderator(request, event, session)
+
+
+def short_address(url: str) -> str:
+    """``url`` as people type it: without the scheme (and the "/" of an address that is only a
+    host), e.g. ``podium.example/e/demo/s/abcd``."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/") if parts.netloc else url
+
+
+@dataclass(frozen=True, kw_only=True)
+class Join:
+    """The footer: where the audience joins the session, and the code it checks in with."""
+
+    url: str
+    short: str
+    qr: Markup
+    checkin_code: str | None
+
+
+def _join(request: Request, event: Event, session: EventSession, show: str | None) -> Join:
+    url = get_runtime(request).settings.base_url + urls.session_url(event.uri, session.public_id)
+    shows_code = show == SHOW_CHECKIN_CODE and _is_moderator(request, event, session)
+    return Join(
+        url=url,
+        short=short_address(url),
+        qr=qr_svg(url, label=f"QR code of {short_address(url)}"),
+        checkin_code=session.checkin_code if shows_code else None,
+    )
 
 
 def _to_event_home(request: Request, event: Event, session: EventSession) -> Response:
@@ -76,9 +113,7 @@ def _to_event_home(request: Request, event: Event, session: EventSession) -> Res
     return redirect(request, f"{urls.event_url(event.uri)}?next={quote(back)}")
 
 
-async def _context(
-    request: Request, uow: UnitOfWork, event: Event, session: EventSession
-) -> dict[str, Any]:
+async def _context(uow: UnitOfWork, event: Event, session: EventSession) -> dict[str, Any]:
     detailed = await load_session(
         uow, event=event, public_id=session.public_id, with_codewords=True
     )
@@ -90,7 +125,6 @@ async def _context(
         codewords=latest_announcements(detailed),
     )
     base = urls.screen_url(event.uri, session.public_id)
-    settings = get_runtime(request).settings
     return {
         "event": event,
         "session": detailed,
@@ -100,20 +134,24 @@ async def _context(
         "answers_limit": WORDS_SHOWN
         if stage.poll is not None and stage.poll.words
         else TEXTS_SHOWN,
-        "join_url": settings.base_url + urls.session_url(event.uri, session.public_id),
     }
 
 
 @router.get(PAGE)
 async def screen_page(
     request: Request,
+    show: str | None = None,
     event: Event = Depends(page_event),
     session: EventSession = Depends(page_session),
     uow: UnitOfWork = Depends(get_uow),
 ) -> Response:
+    """The whole screen; ``show=checkin-code`` adds the check-in code for a moderator."""
     if not _allowed(request, event, session):
         return _to_event_home(request, event, session)
-    return render(request, "screen/page.html", await _context(request, uow, event, session))
+    context = await _context(uow, event, session)
+    context["join"] = _join(request, event, session, show)
+    context["live_window"] = timing.window(event, session)
+    return render(request, "screen/page.html", context)
 
 
 @router.get(PAGE + "/fragments/stage")
@@ -125,7 +163,7 @@ async def stage_fragment(
 ) -> Response:
     if not _allowed(request, event, session):
         return _to_event_home(request, event, session)
-    return render(request, "screen/_stage.html", await _context(request, uow, event, session))
+    return render(request, "screen/_stage.html", await _context(uow, event, session))
 
 
 @router.get(PAGE + "/fragments/polls/{poll_id}/answers")

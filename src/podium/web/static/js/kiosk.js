@@ -1,6 +1,6 @@
 // The kiosk runs all day on its own: messages go away by themselves, a lost connection says so
-// (and the next tap simply tries again), and a search left on screen is cleared after a minute
-// so the next person does not see the previous one's name.
+// (and the next tap simply tries again), and a search or a walk-in's details left on screen are
+// cleared after a minute so the next person does not see the previous one's name.
 (function () {
   "use strict";
 
@@ -45,6 +45,9 @@
         search.value = "";
         if (results) results.replaceChildren();
       }
+      document.querySelectorAll(".walk-in input:not([type=hidden])").forEach(function (input) {
+        input.value = "";
+      });
     }, IDLE_SECONDS * 1000);
   }
 

@@ -5,7 +5,16 @@
 // (dots become dashes) with the message as its detail, so fragments refresh themselves with
 // hx-trigger="podium-poll-opened from:body". After the socket reconnects (or the server says it
 // may have missed messages: {"type": "resync"}), "podium-resync" is dispatched so every live
-// fragment catches up on what it missed.
+// fragment catches up on what it missed. A message with a "state" is dispatched a second time
+// with it in the name ({"type": "question.asked", "state": "approved"} also as
+// "podium-question-asked-approved"), so a fragment can listen for one state without an
+// hx-trigger filter (the pages' Content-Security-Policy allows no eval, and htmx evaluates
+// filters).
+//
+// [data-live-status] says whether the page is live: "Live", "Reconnecting…" or "Not live:
+// reload the page". One with data-live-from and data-live-until (instants, ISO 8601) says
+// "Live" only between them (while its session runs) and nothing otherwise while connected;
+// it is checked again every 30 s.
 //
 // The socket reconnects by itself: after a growing, jittered delay (0.5 s doubling to 15 s), at
 // once when the tab becomes visible again or the network comes back, and when nothing (not even
@@ -37,13 +46,32 @@
     document.body.dispatchEvent(new CustomEvent(name, { detail: detail, bubbles: true }));
   }
 
+  var STATUS_RECHECK_MS = 30000;
+  var liveState = null;
+
+  function running(el, now) {
+    if (!("liveFrom" in el.dataset) && !("liveUntil" in el.dataset)) return true;
+    var from = Date.parse(el.dataset.liveFrom || "");
+    var until = Date.parse(el.dataset.liveUntil || "");
+    return from <= now && now < until; // false when either is missing (NaN)
+  }
+
+  function statusText(el, state, now) {
+    if (state === "open") return running(el, now) ? "Live" : "";
+    return state === "refused" ? "Not live: reload the page" : "Reconnecting…";
+  }
+
   function setStatus(state) {
+    liveState = state;
+    var now = Date.now();
     document.querySelectorAll("[data-live-status]").forEach(function (el) {
       el.dataset.state = state;
-      el.textContent =
-        state === "open" ? "Live" : state === "refused" ? "Not live: reload the page" : "Reconnecting…";
+      el.textContent = statusText(el, state, now);
     });
   }
+
+  // "Live" comes and goes with the session's times, not only with the connection
+  setInterval(function () { if (liveState) setStatus(liveState); }, STATUS_RECHECK_MS);
 
   function Live(path) {
     this.path = path;
@@ -96,7 +124,9 @@
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if (!message || typeof message.type !== "string" || message.type === "ping") return;
       if (message.type === "poll.tally") applyTally(message);
-      dispatch("podium-" + message.type.replace(/\./g, "-"), message);
+      var name = "podium-" + message.type.replace(/\./g, "-");
+      dispatch(name, message);
+      if (typeof message.state === "string") dispatch(name + "-" + message.state, message);
     });
     socket.addEventListener("close", function (event) {
       if (live.socket !== socket) return;
@@ -149,7 +179,7 @@
   // A tally updates the numbers and bars of a poll's results in place:
   // [data-tally-poll=ID] holds [data-tally-total] and, per choice index i,
   // [data-tally-count=i] (a number), [data-tally-share=i] ("NN%") and [data-tally-bar=i]
-  // (a bar whose width is its share).
+  // (a <meter> from 0 to 100 whose value is its share).
   function applyTally(message) {
     var boxes = document.querySelectorAll('[data-tally-poll="' + cssEscape(String(message.poll)) + '"]');
     boxes.forEach(function (box) {
@@ -158,7 +188,7 @@
       (message.counts || []).forEach(function (count, index) {
         var share = total ? Math.round((count * 100) / total) : 0;
         box.querySelectorAll('[data-tally-count="' + index + '"]').forEach(function (el) { el.textContent = String(count); });
-        box.querySelectorAll('[data-tally-bar="' + index + '"]').forEach(function (el) { el.style.width = share + "%"; });
+        box.querySelectorAll('[data-tally-bar="' + index + '"]').forEach(function (el) { el.value = share; });
         box.querySelectorAll('[data-tally-share="' + index + '"]').forEach(function (el) { el.textContent = share + "%"; });
       });
     });
