@@ -48,7 +48,8 @@ class ServerProcess:
 def serve(env: Mapping[str, str], log: Path, *, port: int | None = None) -> Iterator[ServerProcess]:
     """``podium serve`` on 127.0.0.1 with ``env`` added to this process's environment; stopped
     (terminate, then kill) when the block ends. Fails the test with the server's log if it does
-    not come up."""
+    not come up. It runs in the log's directory, so that what it keeps in ``var/`` (queued
+    mail written as .eml files when the database is PostgreSQL) stays out of the checkout."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     full_env = {**os.environ, "PODIUM_BASE_URL": base_url, **env}
@@ -56,6 +57,7 @@ def serve(env: Mapping[str, str], log: Path, *, port: int | None = None) -> Iter
         process = subprocess.Popen(
             [str(PODIUM), "serve", "--port", str(port)],
             env=full_env,
+            cwd=log.parent,
             stdout=output,
             stderr=subprocess.STDOUT,
         )

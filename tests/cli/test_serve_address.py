@@ -22,6 +22,7 @@ from tests.cli.conftest import Cli
 from tests.credits.certificate_helpers import attended, qr_codes
 from tests.factories import make_attendee, make_session
 from tests.processes import free_port, serve
+from tests.web.pages.attendee.conftest import code_in, mailed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,6 +67,20 @@ async def _join(http: httpx.AsyncClient) -> None:
     assert joined.status_code == 303
 
 
+async def _prove_email(http: httpx.AsyncClient, db: Database) -> None:
+    """Ask for a code on "My credits", read it from the outbox, and enter it: certificates are
+    sent only to a browser that proved the attendee's email."""
+    credits = await http.get("/e/smoke/credits")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', credits.text)
+    assert match is not None
+    token = match.group(1)
+    sent = await http.post("/e/smoke/verify/send", data={"csrf_token": token})
+    assert sent.status_code == 303
+    (mail,) = await mailed(db, "maya@example.org")
+    entered = await http.post("/e/smoke/verify", data={"csrf_token": token, "code": code_in(mail)})
+    assert entered.status_code == 303
+
+
 async def test_serve_makes_the_served_port_the_public_address(db: Database, tmp_path: Path) -> None:
     session, key = await _event(db)
     port = free_port()
@@ -79,6 +94,7 @@ async def test_serve_makes_the_served_port_the_public_address(db: Database, tmp_
             listed = (await http.get("/api/v2/sessions", headers=api)).json()["data"]["data"]
             screen = (await http.get(f"/e/smoke/s/{session.public_id}/screen")).text
             await _join(http)
+            await _prove_email(http, db)
             certificate = await http.get("/e/smoke/credits/certificate.pdf")
 
     assert app["url"] == f"{here}/e/smoke"
