@@ -22,9 +22,10 @@ from podium.kit.db import Database
 from podium.live.service import create_poll, open_poll, set_poll_results_visible
 from podium.program.service import create_session, set_codewords
 from podium.program.types import FieldOfStudyDraft, SessionDraft
-from tests.browser.conftest import People
+from tests.browser.conftest import People, prove_email
 from tests.credits.certificate_helpers import attended, pdf_text
 from tests.factories import make_attendee, make_session
+from tests.mail_support import SmtpServer
 
 ZONE = ZoneInfo("America/Chicago")
 SESSION = "Revenue Recognition in Practice"
@@ -94,7 +95,7 @@ async def _join(page: Page, first: str, email: str) -> None:
 
 
 async def test_every_page_family_passes_its_content_security_policy(
-    db: Database, people: People
+    db: Database, people: People, smtp_server: SmtpServer
 ) -> None:
     session_id = await _stage(db)
     session_path = f"/e/expo/s/{session_id}"
@@ -114,8 +115,11 @@ async def test_every_page_family_passes_its_content_security_policy(
     await attendee.get_by_role("button", name="Ask").click()
     await expect(attendee.get_by_text("Your question is in.")).to_be_visible()
 
-    # "My credits", the certificate and its verification page
+    # "My credits" (after proving the email with the mailed code), the certificate and its
+    # verification page
     await attendee.get_by_role("link", name="My credits").click()
+    await attendee.get_by_role("button", name="Send me a code to see my credits").click()
+    await prove_email(attendee, smtp_server, "maya@example.org")
     await expect(attendee.get_by_role("heading", name="My credits")).to_be_visible()
     pdf = await (await attendee.context.request.get("/e/expo/credits/certificate.pdf")).body()
     number = re.search(r"PDM-\w{4}-\w{4}-\w{4}", pdf_text(pdf))
