@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from podium.config import Settings, get_settings
@@ -24,10 +24,16 @@ from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
+from podium.web.unexpected import AnswerUnexpectedErrors
 from podium.web.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
 from podium.worker.runner import Worker
 
 STATIC_DIRECTORY = Path(__file__).parent / "static"
+
+# every API dialect: where it is mounted, and the factory of its application (docs/dialects/)
+DIALECTS: tuple[tuple[str, Callable[[Runtime], FastAPI]], ...] = (
+    ("/api/v2", create_conferences_io_app),
+)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -72,7 +78,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app = FastAPI(title="Podium", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
-    app.mount("/api/v2", create_conferences_io_app(runtime))
+    for prefix, create_dialect_app in DIALECTS:
+        app.mount(prefix, create_dialect_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
@@ -84,6 +91,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         metrics = Metrics(hub)
         app.include_router(create_metrics_router(metrics))
         app.add_middleware(RequestMetrics, metrics=metrics)
+    # what escapes the middlewares above (each mounted application answers its own errors) is
+    # answered 500 without dropping the connection
+    app.add_middleware(AnswerUnexpectedErrors, respond=_unexpected)
     app.add_middleware(LiveSocketsFirst)  # added last: the outermost of ours
 
     @app.get("/", include_in_schema=False)
@@ -91,6 +101,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return RedirectResponse(PAGES_PREFIX + "/", status_code=307)
 
     return app
+
+
+def _unexpected(_request: Request) -> Response:
+    return PlainTextResponse(
+        "Something went wrong on our side; nothing was changed. Try again.", status_code=500
+    )
 
 
 def _limiter(settings: Settings) -> AttemptLimiter:

@@ -85,6 +85,21 @@ async def test_an_unsupported_method_is_405_in_the_envelope(api: Api) -> None:
         "code": "405",
         "message": "This endpoint does not support that HTTP method.",
     }
+    assert response.headers["allow"] == "GET, PUT"
+
+
+async def test_every_api_answer_says_nosniff(api: Api) -> None:
+    answers = [
+        await api.get("/app"),
+        await api.get("/speakers"),
+        await api.client.get("/api/v2/app"),
+    ]
+
+    assert [(r.status_code, r.headers["x-content-type-options"]) for r in answers] == [
+        (200, "nosniff"),
+        (404, "nosniff"),
+        (401, "nosniff"),
+    ]
 
 
 async def test_a_body_over_the_limit_is_413_and_writes_nothing(db: Database, api: Api) -> None:
