@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # inside the body limit and the metrics: the common check-ins and votes, before routing
     app.add_middleware(ExpressLane, runtime=runtime)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    if settings.metrics:
+    if settings.metrics_token:
         metrics = Metrics(hub)
-        app.include_router(create_metrics_router(metrics))
+        app.include_router(create_metrics_router(metrics, token=settings.metrics_token))
         app.add_middleware(RequestMetrics, metrics=metrics)
     # what escapes the middlewares above (each mounted application answers its own errors) is
     # answered 500 without dropping the connection
