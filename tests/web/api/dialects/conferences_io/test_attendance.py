@@ -449,7 +449,8 @@ async def test_remove_with_combined_filters_is_too_many_and_removes_nothing(
             "status": "error",
             "code": "400",
             "message": "Too many possible filters",
-            "detail": f"Pass only one of all, email and external_id (this request passed {passed}).",
+            "detail": "Pass only one of all, email and external_id "
+            f"(this request passed {passed}).",
         }
     assert await _emails(api, public_id) == ["a@x.org"]
 
