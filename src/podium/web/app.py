@@ -15,6 +15,7 @@ from podium.kit.db import Database, create_database
 from podium.kit.pubsub import create_broker
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
 from podium.web import health
+from podium.web.api.dialect import mount_dialect
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="Podium", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     for prefix, create_dialect_app in DIALECTS:
-        app.mount(prefix, create_dialect_app(runtime))
+        mount_dialect(app, prefix, create_dialect_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")

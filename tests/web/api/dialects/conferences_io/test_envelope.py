@@ -151,3 +151,16 @@ async def test_an_unexpected_failure_is_500_in_the_envelope_without_a_trace(
         "code": "500",
         "message": "An unexpected error occurred; nothing was changed. Try again.",
     }
+
+
+async def test_a_path_with_a_newline_is_answered_by_the_dialect(api: Api) -> None:
+    response = await api.get("/sessions/ab%0Acd/attendance")
+
+    assert (response.status_code, response.json()) == (
+        404,
+        {
+            "status": "error",
+            "code": "404",
+            "message": 'There is no session with the id "ab\ncd" in this app.',
+        },
+    )

@@ -15,7 +15,7 @@ from podium.models import Event
 from podium.web.api.dialects.conferences_io import formats, schemas
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
 from podium.web.api.dialects.conferences_io.envelope import ok
-from podium.web.api.dialects.conferences_io.inputs import change, date_field, text
+from podium.web.api.dialects.conferences_io.inputs import DateText, change, date_field, text
 from podium.web.api.routing import DialectRoute
 from podium.web.deps import get_runtime
 
@@ -32,13 +32,13 @@ class AppSettingsIn(BaseModel):
         default=None,
         description="A label associated with the app/instance, typically the name of the event.",
     )
-    start_date: str | None = Field(
+    start_date: DateText = Field(
         default=None,
         description='Event start date, YYYY-MM-DD ("2019-01-24"); English dates such as '
         '"January 23, 2023" are also parsed. Years 1900 to 2200.',
         examples=["2019-01-24"],
     )
-    end_date: str | None = Field(
+    end_date: DateText = Field(
         default=None,
         description="Event end date, in the same formats; not before start_date.",
         examples=["2019-01-26"],

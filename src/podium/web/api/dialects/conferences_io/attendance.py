@@ -65,14 +65,20 @@ class PreloadAttendeeIn(BaseModel):
         description="The attendee's id in the registration system; a number is taken as its "
         "digits. An entry needs an email or an external_id.",
     )
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    field_1: str | None = None
-    field_2: str | None = None
-    field_3: str | None = None
-    field_4: str | None = None
-    field_5: str | None = None
+    first_name: str | None = Field(default=None, description="Filled in when blank.")
+    last_name: str | None = Field(default=None, description="Filled in when blank.")
+    email: str | None = Field(
+        default=None,
+        description="Matches the app's attendee with this email when the entry has no "
+        "external_id (or none of the app's attendees has it).",
+    )
+    field_1: str | None = Field(
+        default=None, description="The app's custom attendee field 1; filled in when blank."
+    )
+    field_2: str | None = Field(default=None, description="As field_1, for field 2.")
+    field_3: str | None = Field(default=None, description="As field_1, for field 3.")
+    field_4: str | None = Field(default=None, description="As field_1, for field 4.")
+    field_5: str | None = Field(default=None, description="As field_1, for field 5.")
 
     def to_domain(self) -> PreloadAttendee:
         return PreloadAttendee(
