@@ -73,10 +73,13 @@ class Settings(BaseSettings):
     attempt_limit_per_address: int = 50
     attempt_window_seconds: int = 300
     # the addresses (or CIDR networks, comma-separated, "*" for any) whose X-Forwarded-For and
-    # X-Forwarded-Proto `podium serve` believes: the reverse proxy's, never the whole internet
-    forwarded_allow_ips: str = "127.0.0.1,::1"
-    # GET /metrics in Prometheus' text format; keep it from the public (see docs/deployment.md)
-    metrics: bool = True
+    # X-Forwarded-Proto `podium serve` believes: the reverse proxy's, never the whole internet.
+    # Empty: no proxy is trusted (anyone on the machine could otherwise claim any address, past
+    # an API key's allowed networks and the per-address limits)
+    forwarded_allow_ips: str = ""
+    # GET /metrics in Prometheus' text format, for requests carrying this token as
+    # "Authorization: Bearer <token>"; empty: /metrics is not served (see docs/deployment.md)
+    metrics_token: str = Field(default="", repr=False)
     # how often each process checks out attendees still checked in to a session that has
     # ended (at its end time); 0 turns it off (then run `podium credits recompute`)
     session_end_check_seconds: float = 60.0

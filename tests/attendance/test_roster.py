@@ -258,6 +258,9 @@ async def test_remove_checkins_with_combined_filters_is_too_many(
         await remove_checkins(uow, session=session, **filters)  # type: ignore[arg-type]
 
     assert raised.value.message.startswith("Too many possible filters")
+    assert raised.value.message == "Too many possible filters"  # the vendor's words, exactly
+    assert raised.value.detail is not None
+    assert raised.value.detail.startswith("Pass only one of all, email and external_id")
     assert raised.value.field == second
     assert await count_rows(uow, Checkin) == 1
 
@@ -273,6 +276,10 @@ async def test_remove_checkins_without_a_usable_filter_is_refused(
         await remove_checkins(uow, session=session, **filters)  # type: ignore[arg-type]
 
     assert raised.value.message.startswith("No valid filters were passed")
+    assert (raised.value.message, raised.value.detail) == (
+        "No valid filters were passed",
+        'Pass "all": true, an email or an external_id.',
+    )
 
 
 async def test_remove_checkins_all_with_a_blank_email_uses_all(

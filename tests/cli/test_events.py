@@ -142,3 +142,17 @@ async def test_event_set_unknown_event_exits_1(cli: Cli, db: Database) -> None:
 
     assert result.exit_code == 1
     assert result.stderr == 'error: There is no event with the URI "nope".\n'
+
+
+async def test_event_set_a_date_outside_1900_to_2200_exits_1_and_changes_nothing(
+    cli: Cli, db: Database
+) -> None:
+    await cli("event", "create", "--uri", "expo", "--name", "Expo", "--timezone", "America/Chicago")
+
+    result = await cli("event", "set", "expo", "--name", "Renamed", "--end-date", "9999-12-31")
+
+    assert result.exit_code == 1
+    assert result.stderr == "error: end_date: 9999-12-31 is not between the years 1900 and 2200\n"
+    async with db.unit_of_work(write=False) as uow:
+        event = await get_event(uow, "expo")
+        assert (event.name, event.end_date) == ("Expo", None)

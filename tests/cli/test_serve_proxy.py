@@ -1,4 +1,5 @@
-"""``podium serve`` believes X-Forwarded-For only from ``PODIUM_FORWARDED_ALLOW_IPS``.
+"""``podium serve`` believes X-Forwarded-For only from ``PODIUM_FORWARDED_ALLOW_IPS``, which
+trusts no proxy unless it names one.
 
 Observed through an API key limited to one address: a refusal names the address the server
 took the request to come from.
@@ -31,9 +32,30 @@ def _refused_from(response: httpx.Response, key: str) -> tuple[int, str]:
     )
 
 
-def test_serve_takes_the_client_address_from_a_proxy_on_localhost(tmp_path: Path) -> None:
+def _key(server: ServerProcess) -> str:
+    server.podium("event", "create", "--uri", "proxy", "--name", "Proxy")
+    created = server.podium("apikey", "create", "--event", "proxy", "--allow-ip", ALLOWED)
+    return created.stdout.splitlines()[-1]
+
+
+def test_serve_trusts_no_proxy_by_default(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'podium.sqlite3'}"
     with serve({"PODIUM_DATABASE_URL": database}, tmp_path / "serve.log") as server:
+        key = _key(server)
+
+        spoofed = _app(server, key, ALLOWED)
+
+    assert _refused_from(spoofed, key) == (403, "127.0.0.1.")
+
+
+def test_serve_takes_the_client_address_from_a_proxy_it_is_told_to_trust(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "PODIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'podium.sqlite3'}",
+        "PODIUM_FORWARDED_ALLOW_IPS": "127.0.0.1,::1",
+    }
+    with serve(env, tmp_path / "serve.log") as server:
         server.podium("event", "create", "--uri", "proxy", "--name", "Proxy")
         key = server.podium(
             "apikey", "create", "--event", "proxy", "--allow-ip", ALLOWED

@@ -65,3 +65,26 @@ def test_python_m_podium_cli_main_runs_the_same_command(tmp_path: Path) -> None:
 
     assert result.returncode == 0
     assert result.stdout == 'Created the event "x" (X); time zone: none (times in UTC).\n'
+
+
+def test_podium_command_refuses_an_argument_that_is_not_utf_8_and_stores_nothing(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'podium.sqlite3'}"
+    env = {**os.environ, "PODIUM_DATABASE_URL": url}
+
+    result = subprocess.run(
+        [os.fsencode(PODIUM), b"event", b"create", b"--uri", b"x", b"--name", b"bad\xff"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    listed = _podium(url, "event", "set", "x", "--name", "X")
+
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr == (
+        b"error: the argument 'bad\\udcff' contains a character that cannot be stored "
+        b"(a lone surrogate, from bytes that are not UTF-8); remove it.\n"
+    )
+    assert listed.stderr == 'error: There is no event with the URI "x".\n'

@@ -34,7 +34,17 @@ def test_new_api_keys_are_all_different() -> None:
 
 
 def test_api_key_prefix_is_none_for_strings_not_shaped_like_a_key() -> None:
-    shapes = ["", "pk", "pk_abc", "pk_short_secret", "sk_abcdefgh_secret", "abcdefgh", "pk__x"]
+    shapes = [
+        "",
+        "pk",
+        "pk_abc",
+        "pk_short_secret",
+        "sk_abcdefgh_secret",
+        "abcdefgh",
+        "pk__x",
+        "pk_abc\x00efgh_secret",
+        "pk_ABCDEFGH_secret",
+    ]
 
     assert [ids.api_key_prefix(shape) for shape in shapes] == [None] * len(shapes)
 

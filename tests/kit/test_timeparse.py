@@ -114,3 +114,18 @@ def test_parsers_answer_any_text_with_a_value_or_a_value_error(text: str) -> Non
             parse(text)
         except ValueError as exc:
             assert str(exc).startswith(f'"{text}" is not a ')
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "1899-12-31", "2201-01-01", "January 1, 0001"])
+def test_parse_date_refuses_years_outside_1900_to_2200(text: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        parse_date(text)
+
+    assert str(raised.value) == f'"{text}" is not a date between the years 1900 and 2200'
+
+
+def test_parse_date_accepts_the_first_and_last_days_of_the_range() -> None:
+    assert [parse_date("1900-01-01"), parse_date("2200-12-31")] == [
+        date(1900, 1, 1),
+        date(2200, 12, 31),
+    ]

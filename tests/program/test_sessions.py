@@ -125,6 +125,38 @@ async def test_create_session_refuses_an_end_before_the_start_and_writes_nothing
     assert counts == [0, 0, 0]
 
 
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1899, 12, 31)])
+async def test_create_session_refuses_a_date_outside_1900_to_2200_and_writes_nothing(
+    uow: UnitOfWork, event: Event, day: date
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await service.create_session(
+            uow, event=event, draft=SessionDraft(name="Talk", date=day, location="New Room")
+        )
+
+    assert (caught.value.message, caught.value.field) == (
+        f"date: {day.isoformat()} is not between the years 1900 and 2200",
+        "date",
+    )
+    assert [await count_rows(uow, model) for model in (EventSession, Room)] == [0, 0]
+
+
+async def test_update_session_refuses_a_date_outside_1900_to_2200(
+    uow: UnitOfWork, event: Event
+) -> None:
+    session = await service.create_session(
+        uow, event=event, draft=SessionDraft(name="Talk", date=date(2026, 6, 1))
+    )
+
+    with pytest.raises(InvalidInput) as caught:
+        await service.update_session(
+            uow, event=event, session=session, changes=SessionChanges(date=date(9999, 12, 31))
+        )
+
+    assert caught.value.message == "date: 9999-12-31 is not between the years 1900 and 2200"
+    assert (await reloaded(uow, session)).date == date(2026, 6, 1)
+
+
 async def test_create_session_allows_an_end_equal_to_the_start(
     uow: UnitOfWork, event: Event
 ) -> None:

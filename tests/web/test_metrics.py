@@ -1,10 +1,12 @@
-"""``/metrics``: request durations by route template, and the realtime hub's gauges."""
+"""``/metrics``: served only with ``PODIUM_METRICS_TOKEN``, to requests that carry it; request
+durations by route template, and the realtime hub's gauges."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from podium.config import Settings
@@ -27,6 +29,15 @@ from tests.web.realtime.conftest import (  # the real server those tests use, an
 
 __all__ = ["live_broker", "live_server", "new_browser", "scene"]
 
+TOKEN = "metrics-token-of-the-tests"
+AUTHORIZED = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The suite's settings, with the metrics turned on by their token."""
+    return settings.model_copy(update={"metrics_token": TOKEN})
+
 
 def _samples(exposition: str, name: str, *labels: str) -> dict[tuple[str, ...], float]:
     """The values of the samples called ``name``, by the values of ``labels``."""
@@ -46,7 +57,7 @@ async def test_metrics_counts_requests_by_route_template_method_and_status_class
     await client.get("/healthz")
     await client.get("/no/such/page")
 
-    response = await client.get("/metrics")
+    response = await client.get("/metrics", headers=AUTHORIZED)
 
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == "text/plain"
@@ -69,7 +80,7 @@ async def test_metrics_name_the_route_of_forms_the_express_lane_answers(
     nonce = browser.nonces()[0]
     await browser.post(f"{page_url(event, session)}/checkin", {"nonce": nonce})
 
-    response = await browser.get("/metrics")
+    response = await browser.get("/metrics", headers=AUTHORIZED)
 
     samples = _samples(
         response.text, "podium_http_request_duration_seconds_count", "route", "method", "status"
@@ -77,13 +88,41 @@ async def test_metrics_name_the_route_of_forms_the_express_lane_answers(
     assert samples[("/e/{event_uri}/s/{session_id}/checkin", "POST", "3xx")] == 1.0
 
 
-async def test_metrics_is_not_served_when_switched_off(db: Database, settings: Settings) -> None:
-    app = create_app(settings=settings.model_copy(update={"metrics": False}), database=db)
+async def test_metrics_is_not_served_without_a_token(db: Database, settings: Settings) -> None:
+    app = create_app(settings=settings.model_copy(update={"metrics_token": ""}), database=db)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        response = await http.get("/metrics")
+        response = await http.get("/metrics", headers=AUTHORIZED)
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-the-token"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+    ],
+)
+async def test_metrics_without_the_token_is_401(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.get("/metrics", headers=headers)
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="metrics"'
+    assert response.text == (
+        'The metrics need the token of PODIUM_METRICS_TOKEN: send "Authorization: Bearer <token>".'
+    )
+    assert "podium_http_request_duration_seconds" not in response.text
+
+
+async def test_metrics_take_the_bearer_scheme_in_any_case(client: httpx.AsyncClient) -> None:
+    response = await client.get("/metrics", headers={"Authorization": f"bearer {TOKEN}"})
+
+    assert response.status_code == 200
 
 
 async def test_metrics_websocket_gauge_follows_sockets_that_open_and_close(
@@ -92,7 +131,7 @@ async def test_metrics_websocket_gauge_follows_sockets_that_open_and_close(
     async with httpx.AsyncClient(base_url=f"http://{live_server.host}") as http:
 
         async def connections() -> float:
-            exposition = (await http.get("/metrics")).text
+            exposition = (await http.get("/metrics", headers=AUTHORIZED)).text
             return _samples(exposition, "podium_websocket_connections")[()]
 
         before = await connections()

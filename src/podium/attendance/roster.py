@@ -143,9 +143,9 @@ async def remove_checkins(
     both lose their record). A blank email or external_id counts as not passed. With
     ``preview`` nothing is removed and the result says what would be.
 
-    InvalidInput "Too many possible filters…" when more than one filter is used, "No valid
-    filters were passed…" when none is. Deletes the records with their history, codewords and
-    credit adjustments.
+    InvalidInput "Too many possible filters" when more than one filter is used, "No valid
+    filters were passed" when none is (the vendor's exact words, with Podium's explanation as
+    the detail). Deletes the records with their history, codewords and credit adjustments.
     """
     email = email.strip() if email and email.strip() else None
     external_id = external_id.strip() if external_id and external_id.strip() else None
@@ -154,14 +154,16 @@ async def remove_checkins(
     ]
     if len(used) > 1:
         raise InvalidInput(
-            "Too many possible filters: pass only one of all, email and external_id "
-            f"(this request passed {' and '.join(used)}).",
+            "Too many possible filters",
             field=used[1],
+            detail="Pass only one of all, email and external_id "
+            f"(this request passed {' and '.join(used)}).",
         )
     if not used:
         raise InvalidInput(
-            'No valid filters were passed: pass "all": true, an email or an external_id.',
+            "No valid filters were passed",
             field="all",
+            detail='Pass "all": true, an email or an external_id.',
         )
     attendance = await repository.load_session_attendance_rows(
         uow,

@@ -6,6 +6,8 @@ command, ``app.add_typer(module.app, name="group")`` for a group.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from podium.cli import (
@@ -19,6 +21,7 @@ from podium.cli import (
     serve,
     sessions,
 )
+from podium.kit.text import unstorable_reason
 
 app = typer.Typer(
     name="podium",
@@ -41,7 +44,22 @@ app.add_typer(certificates.app, name="certificates")
 
 
 def main() -> None:
+    _refuse_unstorable_arguments(sys.argv[1:])
     app(prog_name="podium")
+
+
+def _refuse_unstorable_arguments(arguments: list[str]) -> None:
+    """Exit 1 with one line when an argument holds text no database can store: a NUL cannot be
+    passed, but bytes that are not UTF-8 reach Python as lone surrogates."""
+    for argument in arguments:
+        reason = unstorable_reason(argument)
+        if reason is not None:
+            typer.echo(
+                f"error: the argument {argument!a} contains a character that cannot be "
+                f"stored ({reason}, from bytes that are not UTF-8); remove it.",
+                err=True,
+            )
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":

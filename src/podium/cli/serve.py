@@ -55,6 +55,7 @@ def serve(
     for line in address_lines(settings, host=host, port=port):
         typer.echo(line, err=line.startswith("note:"))
     typer.echo(where_mail_goes(settings))
+    trusted_proxies = settings.forwarded_allow_ips.strip()
     uvicorn.run(
         "podium.web.served:create_served_app",
         factory=True,
@@ -62,10 +63,10 @@ def serve(
         port=port,
         workers=workers,
         # the client's address and scheme come from X-Forwarded-For and X-Forwarded-Proto only
-        # when the request comes from one of these (the reverse proxy); otherwise they are
-        # ignored, so a client cannot claim an address an API key is limited to
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # when PODIUM_FORWARDED_ALLOW_IPS names a proxy and the request comes from it; otherwise
+        # they are ignored, so a client cannot claim an address an API key is limited to
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
         # live messages are a few dozen bytes: compressing them saves nothing and costs each
         # socket a compressor's memory (about 33 KB, most of the cost of an idle socket)
         ws_per_message_deflate=False,

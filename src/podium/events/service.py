@@ -13,6 +13,7 @@ from podium.events.types import EventChanges
 from podium.kit.changes import KEEP
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
+from podium.kit.timeparse import date_out_of_range
 from podium.models import Event
 
 _URI = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -94,6 +95,11 @@ async def update_event_settings(uow: UnitOfWork, *, event: Event, changes: Event
     timezone = values.get("timezone")
     if isinstance(timezone, str):
         validate_timezone(timezone)
+    for field in ("start_date", "end_date"):
+        day = values.get(field)
+        out_of_range = date_out_of_range(day) if day is not None else None
+        if out_of_range is not None:
+            raise InvalidInput(f"{field}: {out_of_range}", field=field)
     start = values.get("start_date", event.start_date)
     end = values.get("end_date", event.end_date)
     if start is not None and end is not None and end < start:

@@ -76,15 +76,17 @@ async def disable_api_key(uow: UnitOfWork, *, prefix: str) -> ApiKey:
     return api_key
 
 
-async def authenticate_api_key(uow: UnitOfWork, *, key: str | None, client_ip: str | None) -> Event:
+async def authenticate_api_key(
+    uow: UnitOfWork, *, key: str | None, client_ip: str | None, header: str = "API-Key"
+) -> Event:
     """The event that ``key`` selects, if the key is known, enabled and used from an allowed
-    address. Reads only."""
+    address; the messages name ``header``, where the caller sent it. Reads only."""
     if not key:
-        raise ApiKeyMissing("This request needs an API key in the API-Key header.")
+        raise ApiKeyMissing(f"This request needs an API key in the {header} header.")
     prefix = ids.api_key_prefix(key.strip())
     api_key = await repository.find_api_key_by_prefix(uow, prefix) if prefix else None
     if api_key is None or not ids.same_hash(api_key.key_hash, ids.hash_api_key(key.strip())):
-        raise ApiKeyUnknown("The API key is not valid; check the API-Key header.")
+        raise ApiKeyUnknown(f"The API key is not valid; check the {header} header.")
     if api_key.disabled_at is not None:
         raise ApiKeyDisabled(
             f"The API key {api_key.prefix}… has been disabled; ask an administrator for a new one."

@@ -28,6 +28,7 @@ def object_id() -> str:
 
 
 API_KEY_PREFIX_LENGTH = 8
+_PREFIX_CHARACTERS = frozenset(_LOWER_ALNUM)
 
 
 def new_api_key() -> tuple[str, str]:
@@ -40,6 +41,9 @@ def api_key_prefix(key: str) -> str | None:
     """The prefix of a key made by :func:`new_api_key`, or None when it is not of that form."""
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != "pk" or len(parts[1]) != API_KEY_PREFIX_LENGTH:
+        return None
+    # only the characters a prefix is made of: anything else (a NUL) never reaches a query
+    if not set(parts[1]) <= _PREFIX_CHARACTERS:
         return None
     return parts[1]
 

@@ -1,6 +1,10 @@
 """Dates and times as people type them: "2019-01-24", "January 23, 2023", "8pm", "08:30:00".
 
 Every parser raises ``ValueError`` with a sentence that says what was expected.
+
+Dates are bounded: an event's days lie between :data:`FIRST_YEAR` and :data:`LAST_YEAR`. A date
+far out (9999-12-31) would be stored, then overflow every computation that turns a session's
+wall-clock time into an instant (in America/Chicago that evening is already year 10000 in UTC).
 """
 
 from __future__ import annotations
@@ -31,16 +35,33 @@ _TIME_12H = re.compile(
 _NAMED_TIMES = {"noon": time(12, 0), "midnight": time(0, 0)}
 
 
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+def date_out_of_range(value: date) -> str | None:
+    """Why ``value`` is not a date Podium accepts (a sentence), or None when it is."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"{value.isoformat()} is not between the years {FIRST_YEAR} and {LAST_YEAR}"
+
+
 def parse_date(text: str) -> date:
-    """A calendar date from ISO ``YYYY-MM-DD`` or an English date such as "January 23, 2023"."""
+    """A calendar date from ISO ``YYYY-MM-DD`` or an English date such as "January 23, 2023",
+    in the years FIRST_YEAR to LAST_YEAR."""
     cleaned = " ".join(text.strip().split())
     # "January 23rd, 2023" → "January 23, 2023"
     cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", cleaned, flags=re.IGNORECASE)
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, fmt).date()
+            parsed = datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+        if date_out_of_range(parsed) is not None:
+            raise ValueError(
+                f'"{text}" is not a date between the years {FIRST_YEAR} and {LAST_YEAR}'
+            )
+        return parsed
     raise ValueError(
         f'"{text}" is not a date; use YYYY-MM-DD (e.g. "2019-01-24") '
         'or a date like "January 23, 2023"'

@@ -17,6 +17,7 @@ from podium.kit.changes import KEEP, Change
 from podium.kit.choices import parse_choice
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
+from podium.kit.timeparse import date_out_of_range
 from podium.kit.writer import Work
 from podium.models import (
     Codeword,
@@ -287,9 +288,18 @@ def _validated_columns(values: Mapping[str, Any]) -> dict[str, Any]:
             columns[column] = [item for item in objectives if item] or None
         elif column in ("checkin_required", "checkout_required"):
             columns[column] = bool(value)
+        elif column == "date" and value is not None:
+            _check_date(value, field="date")
+            columns[column] = value
         else:
             columns[column] = value
     return columns
+
+
+def _check_date(value: dt.date, *, field: str) -> None:
+    out_of_range = date_out_of_range(value)
+    if out_of_range is not None:
+        raise InvalidInput(f"{field}: {out_of_range}", field=field)
 
 
 def _delivery_format(value: str | None) -> str | None:

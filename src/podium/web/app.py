@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from podium.config import Settings, get_settings
@@ -15,6 +15,7 @@ from podium.kit.db import Database, create_database
 from podium.kit.pubsub import create_broker
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
 from podium.web import health
+from podium.web.api.dialect import mount_dialect
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
@@ -25,11 +26,17 @@ from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
 from podium.web.secrets import load_secret_key
 from podium.web.security import SecurityHeaders
+from podium.web.unexpected import AnswerUnexpectedErrors
 from podium.web.urls import CERTIFICATES_PREFIX, PAGES_PREFIX
 from podium.worker.runner import Worker
 
 STATIC_DIRECTORY = Path(__file__).parent / "static"
 STATIC_PREFIX = "/static"
+
+# every API dialect: where it is mounted, and the factory of its application (docs/dialects/)
+DIALECTS: tuple[tuple[str, Callable[[Runtime], FastAPI]], ...] = (
+    ("/api/v2", create_conferences_io_app),
+)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -74,7 +81,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app = FastAPI(title="Podium", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
-    app.mount("/api/v2", create_conferences_io_app(runtime))
+    for prefix, create_dialect_app in DIALECTS:
+        mount_dialect(app, prefix, create_dialect_app(runtime))
     app.mount(PAGES_PREFIX, create_pages_app(runtime))
     app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIRECTORY), name="static")
@@ -84,10 +92,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # around the lane and the body limit too: every answer of a page carries the headers
     app.add_middleware(SecurityHeaders, prefixes=(PAGES_PREFIX, CERTIFICATES_PREFIX, STATIC_PREFIX))
-    if settings.metrics:
+    if settings.metrics_token:
         metrics = Metrics(hub)
-        app.include_router(create_metrics_router(metrics))
+        app.include_router(create_metrics_router(metrics, token=settings.metrics_token))
         app.add_middleware(RequestMetrics, metrics=metrics)
+    # what escapes the middlewares above (each mounted application answers its own errors) is
+    # answered 500 without dropping the connection
+    app.add_middleware(AnswerUnexpectedErrors, respond=_unexpected)
     app.add_middleware(LiveSocketsFirst)  # added last: the outermost of ours
 
     @app.get("/", include_in_schema=False)
@@ -95,6 +106,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return RedirectResponse(PAGES_PREFIX + "/", status_code=307)
 
     return app
+
+
+def _unexpected(_request: Request) -> Response:
+    return PlainTextResponse(
+        "Something went wrong on our side; nothing was changed. Try again.", status_code=500
+    )
 
 
 def _limiter(settings: Settings) -> AttemptLimiter:

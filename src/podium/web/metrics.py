@@ -1,5 +1,5 @@
-"""Prometheus metrics of one process, served at ``GET /metrics`` (``PODIUM_METRICS``, on by
-default).
+"""Prometheus metrics of one process, served at ``GET /metrics`` when ``PODIUM_METRICS_TOKEN``
+is set, to requests that carry it as ``Authorization: Bearer <token>`` (others get 401).
 
 - ``podium_http_request_duration_seconds`` (histogram; labels ``route``, ``method``,
   ``status``): the time from a request's arrival to the end of its response. ``route`` is the
@@ -17,9 +17,11 @@ so a scrape through one address sees one worker at a time (see docs/deployment.m
 
 from __future__ import annotations
 
+import secrets
 import time
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     GC_COLLECTOR,
@@ -70,12 +72,25 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def create_metrics_router(metrics: Metrics) -> APIRouter:
+def create_metrics_router(metrics: Metrics, *, token: str) -> APIRouter:
+    """``GET /metrics`` for requests whose ``Authorization`` is ``Bearer <token>``."""
     router = APIRouter()
+    expected = token.encode()
 
     # async, so that the gauges read the hub on the event loop's thread, never beside it
     @router.get("/metrics", include_in_schema=False)
-    async def exposition() -> Response:
+    async def exposition(request: Request) -> Response:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        # compared in constant time, so that the answer's timing tells nothing of the token
+        if scheme.lower() != "bearer" or not secrets.compare_digest(
+            given.strip().encode("latin-1"), expected
+        ):
+            return PlainTextResponse(
+                "The metrics need the token of PODIUM_METRICS_TOKEN: send "
+                '"Authorization: Bearer <token>".',
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router

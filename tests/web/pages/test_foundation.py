@@ -71,6 +71,10 @@ def _app(db: Database, settings: Settings) -> FastAPI:
     async def crash(event: Event = Depends(page_event)) -> Response:
         raise RuntimeError("boom")
 
+    @router.get("/{event_uri}/vendor-words")
+    async def vendor_words(event: Event = Depends(page_event)) -> Response:
+        raise InvalidInput("Too many possible filters", detail="pass only one of them.")
+
     pages = FastAPI()
     pages.state.runtime = Runtime(settings=settings, database=db, secret_key=SECRET)
     pages.include_router(router)
@@ -252,3 +256,53 @@ def test_secret_key_is_made_once_and_kept_beside_the_database(tmp_path: Path) ->
     assert load_secret_key(Settings(database_url=settings.database_url, secret_key="given")) == (
         "given"
     )
+
+
+async def test_errors_a_domain_errors_detail_follows_its_message(
+    http: httpx.AsyncClient, event: Event
+) -> None:
+    response = await http.get(f"/e/{event.uri}/vendor-words")
+
+    assert response.status_code == 400
+    assert "Too many possible filters: pass only one of them." in response.text
+
+
+async def test_errors_405_page_allows_every_method_of_the_path(
+    http: httpx.AsyncClient, event: Event
+) -> None:
+    response = await http.delete(f"/e/{event.uri}/form")
+
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, POST")
+    assert "This page cannot be used that way" in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "field"),
+    [
+        ("/form?next=%00", None, "next"),
+        ("/form", {"comment": "a\x00b"}, "comment"),
+    ],
+)
+async def test_text_that_cannot_be_stored_is_a_400_page_naming_the_field(
+    http: httpx.AsyncClient, event: Event, path: str, form: dict[str, str] | None, field: str
+) -> None:
+    token = await _page_token(http, event)
+    if form is None:
+        response = await http.get(f"/e/{event.uri}{path}")
+    else:
+        response = await http.post(f"/e/{event.uri}{path}", data={"csrf_token": token, **form})
+
+    assert response.status_code == 400
+    assert (
+        f"{field}: contains a character that cannot be stored (a NUL character); remove it."
+        in response.text
+    )
+
+
+async def test_text_that_cannot_be_stored_in_the_path_is_a_400_page(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await http.get("/e/ex%00ample/form")
+
+    assert response.status_code == 400
+    assert "event_uri: contains a character that cannot be stored" in response.text

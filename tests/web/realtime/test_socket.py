@@ -103,6 +103,13 @@ async def test_socket_of_an_unknown_session_is_closed_with_4404(
         assert await _closed_with(websocket) == 4404
 
 
+async def test_socket_of_a_session_id_with_a_nul_is_closed_with_4404(
+    live_server: LiveServer, scene: Scene
+) -> None:
+    async with live_server.socket(scene.event, "abc%00def") as websocket:
+        assert await _closed_with(websocket) == 4404
+
+
 async def test_socket_without_the_app_password_is_closed_with_4403(
     live_server: LiveServer, db: Database, scene: Scene
 ) -> None:

@@ -23,9 +23,11 @@ from podium.verification.service import masked_email
 from podium.web import urls
 from podium.web.auth.csrf import CsrfFailed
 from podium.web.auth.throttle import TooManyAttempts
+from podium.web.methods import allowed_methods
 from podium.web.pages.deps import NeedsJoin, NeedsModerator, NeedsProvenEmail
 from podium.web.pages.templates import is_htmx, render
 from podium.web.statuses import STATUS_BY_KIND
+from podium.web.unexpected import AnswerUnexpectedErrors
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ def redirect(request: Request, url: str) -> Response:
 
 async def _podium_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PodiumError)
-    return error_response(request, exc.message, status=STATUS_BY_KIND[exc.kind])
+    return error_response(request, exc.explained, status=STATUS_BY_KIND[exc.kind])
 
 
 async def _needs_join(request: Request, exc: Exception) -> Response:
@@ -142,17 +144,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
         message = "There is no such page. Check the address, or go back to the event's home."
     elif exc.status_code == 405:
         message = "This page cannot be used that way; go back and use its buttons."
+        headers["Allow"] = allowed_methods(request)
     else:
         message = str(exc.detail)
-    return error_response(request, message, status=exc.status_code, headers=exc.headers)
+    return error_response(request, message, status=exc.status_code, headers=headers or None)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+def unexpected_error(request: Request) -> Response:
+    """The answer to an error nothing else handled (see :mod:`podium.web.unexpected`, which
+    logs it)."""
     message = "Something went wrong on our side; nothing was changed. Try again."
     try:
         return error_response(request, message, status=500)
@@ -170,4 +175,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CsrfFailed, _csrf_failed)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    # unexpected errors: answered by a middleware that, unlike Starlette's, raises nothing
+    # after answering, so the keep-alive connection stays usable
+    app.add_middleware(AnswerUnexpectedErrors, respond=unexpected_error)

@@ -31,6 +31,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from podium.events.service import get_event
 from podium.kit.errors import ErrorKind, PodiumError
+from podium.kit.text import find_unstorable
 from podium.program.service import get_session
 from podium.web.auth import identity
 from podium.web.realtime.hub import Role
@@ -63,6 +64,8 @@ def _same_site(websocket: WebSocket, runtime: Runtime) -> bool:
 
 async def _role(websocket: WebSocket, runtime: Runtime, event_uri: str, session_id: str) -> Role:
     """The socket's role; raises _Refused when it may not listen."""
+    if find_unstorable([event_uri, session_id]) is not None:  # no event or session has one
+        raise _Refused(CLOSE_NOT_FOUND, "There is no such event or session.")
     try:
         async with runtime.database.unit_of_work(write=False) as uow:
             event = await get_event(uow, event_uri)

@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from podium.attendance.service import record_checkin
 from podium.enums import AttendanceSource
 from podium.kit.errors import PodiumError
+from podium.kit.text import find_unstorable
 from podium.kit.writer import Work
 from podium.live.service import record_vote, visited_poll
 from podium.program.service import visited_session
@@ -143,7 +144,8 @@ class ExpressLane:
         fields: Fields = {}
         for name, value in parse_qsl(body, keep_blank_values=True):
             fields.setdefault(name, []).append(value)
-        return fields
+        # text that cannot be stored: the full route refuses it with a 400 page
+        return fields if find_unstorable(fields) is None else None
 
     async def _answer(
         self, scope: Scope, found: re.Match[str], fields: Fields

@@ -105,3 +105,14 @@ async def test_put_app_rejects_unsetting_the_name(api: Api) -> None:
 
     assert response.status_code == 400
     assert response.json()["message"].startswith("name:")
+
+
+async def test_put_app_refuses_a_date_outside_1900_to_2200_and_changes_nothing(api: Api) -> None:
+    response = await api.put("/app", json={"name": "Renamed", "start_date": "9999-12-31"})
+
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        'start_date: "9999-12-31" is not a date between the years 1900 and 2200',
+    )
+    data = (await api.get("/app")).json()["data"]
+    assert (data["name"], data["start_date"]) == ("Example Event", None)

@@ -433,10 +433,10 @@ async def test_remove_with_combined_filters_is_too_many_and_removes_nothing(
     public_id = await _session(db, api.event)
     await _checked_in(db, api.event, public_id, ("a@x.org", "A-1"))
 
-    for body in (
-        {"all": True, "email": "a@x.org"},
-        {"all": True, "external_id": "A-1"},
-        {"email": "a@x.org", "external_id": "A-1"},
+    for body, passed in (
+        ({"all": True, "email": "a@x.org"}, "all and email"),
+        ({"all": True, "external_id": "A-1"}, "all and external_id"),
+        ({"email": "a@x.org", "external_id": "A-1"}, "email and external_id"),
     ):
         response = await api.post(f"/sessions/{public_id}/attendance/remove", json=body)
 
@@ -444,6 +444,14 @@ async def test_remove_with_combined_filters_is_too_many_and_removes_nothing(
         assert response.json()["status"] == "error"
         assert response.json()["code"] == "400"
         assert response.json()["message"].startswith("Too many possible filters")
+        # the vendor's exact words; Podium's explanation beside them
+        assert response.json() == {
+            "status": "error",
+            "code": "400",
+            "message": "Too many possible filters",
+            "detail": "Pass only one of all, email and external_id "
+            f"(this request passed {passed}).",
+        }
     assert await _emails(api, public_id) == ["a@x.org"]
 
 
@@ -462,6 +470,14 @@ async def test_remove_without_a_usable_filter_is_refused(db: Database, api: Api)
     assert [r.status_code for r in responses] == [400, 400, 400, 400]
     assert [r.json()["message"].startswith("No valid filters were passed") for r in responses] == [
         True
+    ] * 4
+    assert [r.json() for r in responses] == [
+        {
+            "status": "error",
+            "code": "400",
+            "message": "No valid filters were passed",
+            "detail": 'Pass "all": true, an email or an external_id.',
+        }
     ] * 4
     assert await _emails(api, public_id) == ["a@x.org"]
 

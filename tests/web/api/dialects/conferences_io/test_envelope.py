@@ -85,6 +85,21 @@ async def test_an_unsupported_method_is_405_in_the_envelope(api: Api) -> None:
         "code": "405",
         "message": "This endpoint does not support that HTTP method.",
     }
+    assert response.headers["allow"] == "GET, PUT"
+
+
+async def test_every_api_answer_says_nosniff(api: Api) -> None:
+    answers = [
+        await api.get("/app"),
+        await api.get("/speakers"),
+        await api.client.get("/api/v2/app"),
+    ]
+
+    assert [(r.status_code, r.headers["x-content-type-options"]) for r in answers] == [
+        (200, "nosniff"),
+        (404, "nosniff"),
+        (401, "nosniff"),
+    ]
 
 
 async def test_a_body_over_the_limit_is_413_and_writes_nothing(db: Database, api: Api) -> None:
@@ -136,3 +151,16 @@ async def test_an_unexpected_failure_is_500_in_the_envelope_without_a_trace(
         "code": "500",
         "message": "An unexpected error occurred; nothing was changed. Try again.",
     }
+
+
+async def test_a_path_with_a_newline_is_answered_by_the_dialect(api: Api) -> None:
+    response = await api.get("/sessions/ab%0Acd/attendance")
+
+    assert (response.status_code, response.json()) == (
+        404,
+        {
+            "status": "error",
+            "code": "404",
+            "message": 'There is no session with the id "ab\ncd" in this app.',
+        },
+    )

@@ -464,3 +464,31 @@ async def test_sessions_need_an_api_key(api: Api) -> None:
 
     assert response.status_code == 401
     assert response.json()["status"] == "error"
+
+
+async def test_post_session_dated_9999_12_31_in_chicago_is_refused_and_stores_nothing(
+    api: Api,
+) -> None:
+    response = await api.post("/sessions", json={**FULL_BODY, "date": "9999-12-31"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": "error",
+        "code": "400",
+        "message": 'date: "9999-12-31" is not a date between the years 1900 and 2200',
+    }
+    assert await _count(api) == 0
+
+
+async def test_put_session_with_a_date_before_1900_is_refused_and_changes_nothing(
+    api: Api,
+) -> None:
+    session_id = await _create(api, date="2026-06-01")
+
+    response = await api.put(f"/sessions/{session_id}", json={"date": "December 31, 1899"})
+
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        'date: "December 31, 1899" is not a date between the years 1900 and 2200',
+    )
+    assert (await _get(api, session_id))["date"] == "2026-06-01"

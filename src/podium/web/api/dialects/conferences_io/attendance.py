@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from podium.attendance.service import (
     attendance_version,
@@ -17,13 +17,14 @@ from podium.attendance.service import (
 )
 from podium.attendance.types import AttendanceRecord, FieldOfStudyAttendance, PreloadAttendee
 from podium.program.service import get_session
-from podium.web.api.dialects.conferences_io import formats
+from podium.web.api.caching import BodyCache, etag_matches, strong_etag
+from podium.web.api.dialects.conferences_io import formats, schemas
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
-from podium.web.api.dialects.conferences_io.caching import BodyCache, etag_matches, strong_etag
 from podium.web.api.dialects.conferences_io.envelope import ok, ok_list_body
-from podium.web.deps import TransactionalRoute, get_runtime
+from podium.web.api.routing import DialectRoute
+from podium.web.deps import get_runtime
 
-router = APIRouter(route_class=TransactionalRoute)
+router = APIRouter(route_class=DialectRoute, tags=["Attendance Tracking"])
 
 
 class RemoveCheckinsIn(BaseModel):
@@ -31,10 +32,26 @@ class RemoveCheckinsIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    preview: bool | None = None
-    all: bool | None = None
-    email: str | None = None
-    external_id: str | None = None
+    preview: bool | None = Field(
+        default=None,
+        description="If true, check-in removal will not be executed. The response will still "
+        "include what would have been removed.",
+    )
+    all: bool | None = Field(
+        default=None,
+        description="If true, all check-ins for the session will be removed. Cannot be "
+        "combined with other filters.",
+    )
+    email: str | None = Field(
+        default=None,
+        description="Remove check-ins matching this exact email (case-insensitive). Cannot be "
+        "used at the same time as external_id.",
+    )
+    external_id: str | None = Field(
+        default=None,
+        description="Remove check-ins matching this exact external_id (case-insensitive). "
+        "Cannot be used at the same time as email.",
+    )
 
 
 class PreloadAttendeeIn(BaseModel):
@@ -43,15 +60,25 @@ class PreloadAttendeeIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     # registration systems often hold numeric ids: 1001 is taken as "1001"
-    external_id: str | StrictInt | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    field_1: str | None = None
-    field_2: str | None = None
-    field_3: str | None = None
-    field_4: str | None = None
-    field_5: str | None = None
+    external_id: str | StrictInt | None = Field(
+        default=None,
+        description="The attendee's id in the registration system; a number is taken as its "
+        "digits. An entry needs an email or an external_id.",
+    )
+    first_name: str | None = Field(default=None, description="Filled in when blank.")
+    last_name: str | None = Field(default=None, description="Filled in when blank.")
+    email: str | None = Field(
+        default=None,
+        description="Matches the app's attendee with this email when the entry has no "
+        "external_id (or none of the app's attendees has it).",
+    )
+    field_1: str | None = Field(
+        default=None, description="The app's custom attendee field 1; filled in when blank."
+    )
+    field_2: str | None = Field(default=None, description="As field_1, for field 2.")
+    field_3: str | None = Field(default=None, description="As field_1, for field 3.")
+    field_4: str | None = Field(default=None, description="As field_1, for field 4.")
+    field_5: str | None = Field(default=None, description="As field_1, for field 5.")
 
     def to_domain(self) -> PreloadAttendee:
         return PreloadAttendee(
@@ -160,9 +187,24 @@ class RecordEncoder:
 _lists = BodyCache(max_entries=64, max_bytes=64 * 2**20)
 
 
-@router.get("/sessions/{session_id}/attendance")
+@router.get(
+    "/sessions/{session_id}/attendance",
+    summary="Retrieve All Attendance Tracking Data for a Session",
+    description=(
+        "The session's check-in records, preloaded attendees included. The answer carries a "
+        "strong ETag: send it back in If-None-Match to be answered 304, with no body, while "
+        "the list is unchanged."
+    ),
+    responses=schemas.revalidated(
+        schemas.AttendanceResponse, "Attendance data retrieved successfully."
+    ),
+)
 async def get_attendance(
-    request: Request, session_id: str, event: CurrentEvent, uow: Uow
+    request: Request,
+    session_id: schemas.SessionId,
+    event: CurrentEvent,
+    uow: Uow,
+    if_none_match: schemas.IfNoneMatch = None,
 ) -> Response:
     """The session's records. The encoded list is kept in this process and answered again,
     for the price of one small query, while the session's attendance version (moved by the
@@ -180,21 +222,41 @@ async def get_attendance(
         return Response(await build(), media_type="application/json")
     key = (get_runtime(request).database.url, session.id, event.timezone, version)
     headers = {"ETag": strong_etag(key), "Cache-Control": "private, no-cache"}
-    if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
+    if etag_matches(if_none_match, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     body = await _lists.get_or_build(key, build)
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.delete("/sessions/{session_id}/attendance")
-async def delete_attendance(session_id: str, event: CurrentEvent, uow: Uow) -> Response:
+@router.delete(
+    "/sessions/{session_id}/attendance",
+    summary="Clear All Check-Ins for a Session",
+    description=(
+        "Removes all check-ins and attendance data for the session; use the "
+        "/attendance/remove endpoint to remove individual check-ins."
+    ),
+    responses=schemas.answers(schemas.CountResponse, "All check-ins cleared successfully."),
+)
+async def delete_attendance(
+    session_id: schemas.SessionId, event: CurrentEvent, uow: Uow
+) -> Response:
     session = await get_session(uow, event=event, public_id=session_id)
     return ok({"count": await clear_attendance(uow, session=session)})
 
 
-@router.post("/sessions/{session_id}/attendance/remove")
+@router.post(
+    "/sessions/{session_id}/attendance/remove",
+    summary="Remove Check-Ins for a Session",
+    description=(
+        "Removes individual check-ins using one filter: all, email or external_id (exact and "
+        'case-insensitive). More than one filter is a 400 "Too many possible filters"; none '
+        'is a 400 "No valid filters were passed". With preview: true nothing is removed and '
+        "the answer says what would be."
+    ),
+    responses=schemas.answers(schemas.RemovalResponse, "Check-in removal executed (or previewed)."),
+)
 async def post_attendance_remove(
-    session_id: str,
+    session_id: schemas.SessionId,
     event: CurrentEvent,
     uow: Uow,
     body: Annotated[RemoveCheckinsIn | None, Body()] = None,
@@ -224,9 +286,17 @@ async def post_attendance_remove(
     )
 
 
-@router.post("/sessions/{session_id}/attendance/preload")
+@router.post(
+    "/sessions/{session_id}/attendance/preload",
+    summary="Preload Attendees to a Session",
+    description=(
+        "Pre-loads attendees for check-in (Kiosk Mode). No pre-existing pre-loaded attendee "
+        "is removed; to re-synchronize, clear the session's attendance first."
+    ),
+    responses=schemas.answers(schemas.CountResponse, "Attendees preloaded successfully."),
+)
 async def post_attendance_preload(
-    session_id: str,
+    session_id: schemas.SessionId,
     event: CurrentEvent,
     uow: Uow,
     body: Annotated[list[PreloadAttendeeIn], Body()],

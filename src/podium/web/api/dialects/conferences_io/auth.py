@@ -1,22 +1,24 @@
-"""The API-Key header selects the event every request works in."""
+"""The API-Key header selects the event every request works in (the vendor's ApiKeyHeader)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from podium.integrations.service import authenticate_api_key
 from podium.kit.db import UnitOfWork
 from podium.models import Event
-from podium.web.deps import client_ip, get_uow
+from podium.web.api.credentials import api_key_in_header
+from podium.web.deps import get_uow
 
-
-async def current_event(request: Request, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> Event:
-    return await authenticate_api_key(
-        uow, key=request.headers.get("API-Key"), client_ip=client_ip(request)
-    )
-
+current_event = api_key_in_header(
+    "API-Key",
+    scheme_name="ApiKeyHeader",
+    description=(
+        "The app's API key, made with `podium apikey create --event URI`; it selects the app "
+        "(Podium's event) the request works in."
+    ),
+)
 
 CurrentEvent = Annotated[Event, Depends(current_event)]
 Uow = Annotated[UnitOfWork, Depends(get_uow)]

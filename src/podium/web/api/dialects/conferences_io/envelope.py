@@ -1,18 +1,20 @@
-"""The vendor's envelopes: ``{"status":"ok","code":"200","data":…}`` and its error twin."""
+"""The vendor's envelopes: ``{"status":"ok","code":"200","data":…}`` and its error twin
+``{"status":"error","code":"400","message":…}``, which carries Podium's ``detail`` beside the
+vendor's exact words where the document fixes them."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import orjson
 from fastapi import Response
 
+from podium.web.api.bodies import json_list_body
+
 T = TypeVar("T")
-# items encoded per orjson call by ok_list_body: big enough to amortise the call, small enough that
-# a long list does not hold the event loop for long between chunks
-CHUNK = 500
+
+_OK_200 = b'{"status":"ok","code":"200","data":'
 
 
 def ok(data: Any, *, status: int = 200) -> Response:
@@ -20,27 +22,21 @@ def ok(data: Any, *, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-async def ok_list_body(
-    items: Sequence[T], encode: Callable[[T], Any], *, chunk: int = CHUNK
-) -> bytes:
-    """The bytes of ``ok(data=[encode(item) for item in items])``, encoded ``chunk`` items at
-    a time, letting other requests run between chunks."""
-    parts = [b'{"status":"ok","code":"200","data":[']
-    for start in range(0, len(items), chunk):
-        if start:
-            await asyncio.sleep(0)
-        encoded = orjson.dumps(_encoded(items[start : start + chunk], encode))
-        parts.append((b"," + encoded[1:-1]) if start else encoded[1:-1])
-    parts.append(b"]}")
-    return b"".join(parts)
+async def ok_list_body(items: Sequence[T], encode: Callable[[T], Any]) -> bytes:
+    """The bytes of ``ok(data=[encode(item) for item in items])``, encoded a chunk at a time."""
+    return await json_list_body(items, encode, prefix=_OK_200, suffix=b"}")
 
 
-def _encoded(items: Iterable[T], encode: Callable[[T], Any]) -> list[Any]:
-    return [encode(item) for item in items]
-
-
-def error(message: str, *, status: int, headers: Mapping[str, str] | None = None) -> Response:
+def error(
+    message: str,
+    *,
+    status: int,
+    detail: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     body = {"status": "error", "code": str(status), "message": message}
+    if detail is not None:
+        body["detail"] = detail
     return Response(
         orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
     )

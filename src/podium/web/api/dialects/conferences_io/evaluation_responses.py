@@ -13,12 +13,12 @@ from fastapi import APIRouter, Response
 from podium.evaluations.service import list_evaluation_responses
 from podium.evaluations.types import EvaluationResponseRecord
 from podium.models import Attendee, Presenter
-from podium.web.api.dialects.conferences_io import formats
+from podium.web.api.dialects.conferences_io import formats, schemas
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
 from podium.web.api.dialects.conferences_io.envelope import ok
-from podium.web.deps import TransactionalRoute
+from podium.web.api.routing import DialectRoute
 
-router = APIRouter(route_class=TransactionalRoute)
+router = APIRouter(route_class=DialectRoute, tags=["Session Evaluations"])
 
 
 def _user(attendee: Attendee) -> dict[str, Any]:
@@ -54,7 +54,17 @@ def _response(record: EvaluationResponseRecord, zone: tzinfo) -> dict[str, Any]:
     }
 
 
-@router.get("/evaluations/responses")
+@router.get(
+    "/evaluations/responses",
+    summary="Retrieve All Evaluation Response Data",
+    description=(
+        "Every session evaluation answer of the app: one record per question and response, "
+        "with its session, user and, for questions asked per presenter, the presenter."
+    ),
+    responses=schemas.answers(
+        schemas.EvaluationResponsesResponse, "Evaluation responses retrieved successfully."
+    ),
+)
 async def get_evaluation_responses(event: CurrentEvent, uow: Uow) -> Response:
     records = await list_evaluation_responses(uow, event=event)
     zone = formats.event_zone(event)

@@ -8,15 +8,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
 from podium.kit.changes import KEEP, Change
 from podium.kit.errors import InvalidInput
 from podium.kit.timeparse import parse_date, parse_time
 
 T = TypeVar("T")
+
+# How the OpenAPI document shows a date or a time field: the preferred form first (so that
+# generators try it), then any text, since other forms are read too ("January 23, 2023", "8pm").
+_ISO_DATE_IN_RANGE = r"^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+DateText = Annotated[
+    str | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _ISO_DATE_IN_RANGE},
+                {"type": "string"},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
+TimeText = Annotated[
+    str | None,
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": _CLOCK}, {"type": "string"}, {"type": "null"}]}
+    ),
+]
 
 
 def change(body: BaseModel, name: str, parse: Callable[[Any], T]) -> Change[T | None]:

@@ -25,12 +25,12 @@ from podium.live.service import session_live_data
 from podium.live.types import PollResults
 from podium.models import Attendee, Question
 from podium.program.service import get_session
-from podium.web.api.dialects.conferences_io import formats
+from podium.web.api.dialects.conferences_io import formats, schemas
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
 from podium.web.api.dialects.conferences_io.envelope import ok
-from podium.web.deps import TransactionalRoute
+from podium.web.api.routing import DialectRoute
 
-router = APIRouter(route_class=TransactionalRoute)
+router = APIRouter(route_class=DialectRoute, tags=["Sessions"])
 
 
 def _poll(results: PollResults, zone: tzinfo) -> dict[str, Any]:
@@ -74,8 +74,20 @@ def _question(question: Question, zone: tzinfo) -> dict[str, Any]:
     }
 
 
-@router.get("/sessions/{session_id}/data")
-async def get_session_data(session_id: str, event: CurrentEvent, uow: Uow) -> Response:
+@router.get(
+    "/sessions/{session_id}/data",
+    summary="Retrieve Session Polling and Q&A Data",
+    description=(
+        "The session's polls with their raw responses, and its Q&A questions. Not intended "
+        "for real-time consumption."
+    ),
+    responses=schemas.answers(
+        schemas.SessionQAResponse, "Session polling and Q&A data retrieved successfully."
+    ),
+)
+async def get_session_data(
+    session_id: schemas.SessionId, event: CurrentEvent, uow: Uow
+) -> Response:
     session = await get_session(uow, event=event, public_id=session_id)
     data = await session_live_data(uow, session=session)
     zone = formats.event_zone(event)

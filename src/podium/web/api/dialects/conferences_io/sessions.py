@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from podium.enums import DeliveryFormat
 from podium.kit.changes import KEEP, Change
@@ -18,14 +18,22 @@ from podium.models import Event, EventSession
 from podium.program import service
 from podium.program.service import ScheduledSession, as_scheduled
 from podium.program.types import FieldOfStudyDraft, PresenterRef, SessionChanges, SessionDraft
-from podium.web.api.dialects.conferences_io import formats
+from podium.web.api.caching import BodyCache, etag_matches, strong_etag
+from podium.web.api.dialects.conferences_io import formats, schemas
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
-from podium.web.api.dialects.conferences_io.caching import BodyCache, etag_matches, strong_etag
 from podium.web.api.dialects.conferences_io.envelope import ok
-from podium.web.api.dialects.conferences_io.inputs import change, date_field, text, time_field
-from podium.web.deps import TransactionalRoute, get_runtime
+from podium.web.api.dialects.conferences_io.inputs import (
+    DateText,
+    TimeText,
+    change,
+    date_field,
+    text,
+    time_field,
+)
+from podium.web.api.routing import DialectRoute
+from podium.web.deps import get_runtime
 
-router = APIRouter(route_class=TransactionalRoute)
+router = APIRouter(route_class=DialectRoute, tags=["Sessions"])
 
 
 def _number_as_text(value: Any) -> Any:
@@ -42,6 +50,46 @@ def _blank_as_empty_list(value: Any) -> Any:
     return value
 
 
+# text that integrations often send as a JSON number
+TextOrNumber = Annotated[
+    str | None,
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
+]
+# a blank string means the same as [] for a list, and false for a flag
+_BLANK = {"type": "string", "pattern": "^\\s*$"}
+# a flag: JSON booleans, and the spellings people and spreadsheets use for them
+Flag = Annotated[
+    bool | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "null"},
+                {"enum": [0, 1]},
+                _BLANK,
+                {
+                    "type": "string",
+                    "enum": [
+                        "true",
+                        "false",
+                        "yes",
+                        "no",
+                        "on",
+                        "off",
+                        "t",
+                        "f",
+                        "y",
+                        "n",
+                        "1",
+                        "0",
+                    ],
+                    "description": "in any case",
+                },
+            ]
+        }
+    ),
+]
+
 _TEXT_OR_NUMBER = (
     "external_id",
     "access_code",
@@ -52,21 +100,35 @@ _TEXT_OR_NUMBER = (
 
 
 class PresenterIn(BaseModel):
-    """A PresenterRef of the vendor: ``id`` (the presenter's public id), ``name``,
-    ``external_id``."""
+    """A PresenterRef of the vendor. The simplest form passes only ``name``; with no
+    ``external_id``, a presenter with the same name is used if there is one. With an
+    ``external_id``, the presenter with that external id is used, or made. With ``id``, that
+    presenter's name and external id are updated."""
 
     model_config = ConfigDict(extra="ignore")
 
-    id: str | None = None
-    name: str | None = None
-    external_id: str | None = None
+    id: str | None = Field(
+        default=None,
+        description="Internal identifier. If specified, name and external_id will be updated.",
+    )
+    name: str | None = Field(
+        default=None,
+        description='Full name of the presenter (include salutations directly, e.g. "John '
+        'Johnson, M.D.").',
+    )
+    external_id: TextOrNumber = Field(
+        default=None,
+        description="Optional external identifier useful for syncing from a third-party "
+        "database; a number is taken as its digits.",
+    )
 
     _external_id_number = field_validator("external_id", mode="before")(_number_as_text)
 
 
 class SessionIn(BaseModel):
-    """The body of POST /sessions and PUT /sessions/{id}. ``id`` and ``url`` are read-only and
-    ignored, like any field the vendor does not document.
+    """The body of POST /sessions and PUT /sessions/{id}. In a PUT, an absent or null field is
+    left as it is and "" unsets it; in a POST both leave it unset. ``id`` and ``url`` are
+    read-only and ignored, like any field the vendor does not document.
 
     ``fields_of_study`` is taken as it comes: the vendor turns a poorly formatted list into no
     fields of study instead of answering an error.
@@ -74,23 +136,131 @@ class SessionIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    external_id: str | None = None
-    name: str | None = None
-    location: str | None = None
-    description: str | None = None
-    date: str | None = None
-    start_time: str | None = None
-    end_time: str | None = None
-    access_code: str | None = None
-    moderator_password: str | None = None
-    presenters: list[PresenterIn] | None = None
-    fields_of_study: Any = None
-    learning_objectives: list[str] | None = None
-    checkin_required: bool | None = None
-    checkout_required: bool | None = None
-    checkin_code: str | None = None
-    checkout_code: str | None = None
-    delivery_format: str | None = None
+    external_id: TextOrNumber = Field(
+        default=None,
+        description="Optional external identifier useful for syncing sessions from a "
+        "third-party system.",
+    )
+    name: str | None = Field(
+        default=None,
+        description="A label for the session that appears on an app's homepage and the "
+        "session header. Required in a POST.",
+    )
+    location: str | None = Field(
+        default=None,
+        description='A label for the session\'s location (e.g. "Ballroom A"); a room of the '
+        "app of that name, made when there is none.",
+    )
+    description: str | None = Field(
+        default=None, description="A description associated with the session."
+    )
+    date: DateText = Field(
+        default=None,
+        description='Session date in YYYY-MM-DD format (preferred); dates like "January 23, '
+        '2023" are also parsed. Years 1900 to 2200.',
+        examples=["2019-01-24"],
+    )
+    start_time: TimeText = Field(
+        default=None,
+        description='Session start time in the event\'s local time: 24-hour HH:MM ("20:00") '
+        'preferred; "8pm" or "8:00PM" are also accepted.',
+        examples=["08:30:00"],
+    )
+    end_time: TimeText = Field(
+        default=None,
+        description="Session end time in the event's local time; same formats as start_time. "
+        "Not before start_time.",
+        examples=["09:15:00"],
+    )
+    access_code: TextOrNumber = Field(
+        default=None,
+        description="A custom access code for searching from a long list of apps. Not used "
+        "for attendee authentication.",
+    )
+    moderator_password: TextOrNumber = Field(
+        default=None,
+        description="A specific shared moderator password that only works for this session.",
+    )
+    presenters: Annotated[
+        list[PresenterIn] | None,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "array", "items": PresenterIn.model_json_schema()},
+                    _BLANK,
+                    {"type": "null"},
+                ]
+            }
+        ),
+    ] = Field(
+        default=None,
+        description='The session\'s presenters, in order; [] or "" removes them all.',
+    )
+    fields_of_study: Annotated[
+        Any,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "credits": {"anyOf": [{"type": "string"}, {"type": "number"}]},
+                            },
+                            "required": ["name", "credits"],
+                        },
+                    },
+                    {"type": "null"},
+                ]
+            }
+        ),
+    ] = Field(
+        default=None,
+        description="Both name and credits are required. If fields_of_study is not passed (or "
+        "is null), no change is made. Poorly formatted fields_of_study do not produce an "
+        "error: the session's fields of study silently become empty.",
+    )
+    learning_objectives: Annotated[
+        list[str] | None,
+        WithJsonSchema(
+            {"anyOf": [{"type": "array", "items": {"type": "string"}}, _BLANK, {"type": "null"}]}
+        ),
+    ] = Field(
+        default=None,
+        description='Optional list of learning objectives; [] or "" removes them.',
+    )
+    checkin_required: Flag = Field(
+        default=None,
+        description="Requires attendees to check in before joining the session.",
+    )
+    checkout_required: Flag = Field(
+        default=None,
+        description="Allows attendees to check out at the end of the session.",
+    )
+    checkin_code: TextOrNumber = Field(
+        default=None, description="Code required to successfully check in to a session."
+    )
+    checkout_code: TextOrNumber = Field(
+        default=None, description="Code required to successfully check out of a session."
+    )
+    delivery_format: Annotated[
+        str | None,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"enum": ["in-person", "virtual", "hybrid"]},
+                    {"type": "string"},
+                    {"type": "null"},
+                ]
+            }
+        ),
+    ] = Field(
+        default=None,
+        description='One of "in-person", "virtual" or "hybrid" (in any case, trimmed); "" '
+        "unsets it.",
+    )
 
     _numbers = field_validator(*_TEXT_OR_NUMBER, mode="before")(_number_as_text)
     _lists = field_validator("presenters", "learning_objectives", mode="before")(
@@ -104,6 +274,24 @@ class SessionIn(BaseModel):
         if isinstance(value, str) and not value.strip():
             return False
         return value
+
+
+def _name_required(schema: dict[str, Any]) -> None:
+    schema["required"] = ["name"]
+    schema["properties"]["name"] = {
+        "type": "string",
+        "pattern": r"\S",
+        "description": "A label for the session that appears on an app's homepage and the "
+        "session header.",
+    }
+
+
+class NewSessionIn(SessionIn):
+    """The body of POST /sessions: a SessionIn whose ``name`` is required. (Only the document
+    says so: the handler's own check answers a missing name in its words, "name: a session
+    needs a name".)"""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_name_required)
 
 
 # --- reading the body ----------------------------------------------------------------------
@@ -258,8 +446,20 @@ _schedule_bodies = BodyCache(max_entries=16, max_bytes=64 * 2**20)
 # --- endpoints -----------------------------------------------------------------------------
 
 
-@router.get("/sessions")
-async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Response:
+@router.get(
+    "/sessions",
+    summary="Retrieve a List of Sessions",
+    description=(
+        "Every session of the app. The answer carries a strong ETag: send it back in If-None- "
+        "Match to be answered 304, with no body, while the schedule is unchanged."
+    ),
+    responses=schemas.revalidated(
+        schemas.SessionListResponse, "List of sessions retrieved successfully."
+    ),
+)
+async def get_sessions(
+    request: Request, event: CurrentEvent, uow: Uow, if_none_match: schemas.IfNoneMatch = None
+) -> Response:
     """The whole schedule, revalidated with a strong ETag: a client that sends the ETag it
     holds gets a 304 for the price of one small query, and a body built once is kept for the
     next client that asks (see BodyCache)."""
@@ -269,7 +469,7 @@ async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Respo
     key = (runtime.database.url, event.id, event.uri, base_url, version)
     etag = strong_etag(key)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if etag_matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     body = _schedule_bodies.get(key)
     if body is None:
@@ -288,31 +488,71 @@ async def get_sessions(request: Request, event: CurrentEvent, uow: Uow) -> Respo
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.post("/sessions")
+@router.post(
+    "/sessions",
+    summary="Create a Session",
+    description=(
+        "Creates a new session; it needs a name. date is preferred in YYYY-MM-DD format, but "
+        'other date strings like "January 23, 2023" are also parsed; start_time and end_time '
+        'are preferred in 24-hour HH:MM format, but "8pm" or "8:00PM" are also accepted, in '
+        "the event's local time. Presenters can be created inline via the presenters array."
+    ),
+    status_code=201,
+    responses=schemas.answers(
+        schemas.SessionCreatedResponse, "Session created successfully.", status=201
+    ),
+)
 async def post_session(
-    request: Request, body: SessionIn, event: CurrentEvent, uow: Uow
+    request: Request, body: NewSessionIn, event: CurrentEvent, uow: Uow
 ) -> Response:
     session = await service.create_session(uow, event=event, draft=session_draft(body))
     url = session_url(get_runtime(request).settings.base_url, event, session.public_id)
     return ok({"object": "session", "id": session.public_id, "url": url}, status=201)
 
 
-@router.get("/sessions/{session_id}")
-async def get_session(request: Request, session_id: str, event: CurrentEvent, uow: Uow) -> Response:
+@router.get(
+    "/sessions/{session_id}",
+    summary="Retrieve a Session",
+    description=("One session of the app."),
+    responses=schemas.answers(schemas.SessionResponse, "Session retrieved successfully."),
+)
+async def get_session(
+    request: Request, session_id: schemas.SessionId, event: CurrentEvent, uow: Uow
+) -> Response:
     session = await service.load_session(uow, event=event, public_id=session_id)
     return ok(session_out(session, event=event, base_url=get_runtime(request).settings.base_url))
 
 
-@router.put("/sessions/{session_id}")
-async def put_session(session_id: str, body: SessionIn, event: CurrentEvent, uow: Uow) -> Response:
+@router.put(
+    "/sessions/{session_id}",
+    summary="Update a Session",
+    description=(
+        "Updates a session: send only the fields to update. A null value means the field is "
+        'ignored (no change); to unset a field, pass an empty string (""). Presenters can be '
+        "updated inline via the presenters array."
+    ),
+    responses=schemas.answers(schemas.SuccessResponse, "Session updated successfully."),
+)
+async def put_session(
+    session_id: schemas.SessionId, body: SessionIn, event: CurrentEvent, uow: Uow
+) -> Response:
     session = await service.get_session(uow, event=event, public_id=session_id)
     changes = session_changes(body)
     await service.update_session(uow, event=event, session=session, changes=changes)
     return ok(None)
 
 
-@router.delete("/sessions/{session_id}")
-async def delete_session(session_id: str, event: CurrentEvent, uow: Uow) -> Response:
+@router.delete(
+    "/sessions/{session_id}",
+    summary="Delete a Session",
+    description=(
+        "Deletes the session with its attendance records, polls, questions and evaluation "
+        "responses; its presenters and rooms stay."
+    ),
+    status_code=204,
+    responses={204: {"description": "Session deleted successfully. No response body."}},
+)
+async def delete_session(session_id: schemas.SessionId, event: CurrentEvent, uow: Uow) -> Response:
     session = await service.get_session(uow, event=event, public_id=session_id)
     await service.delete_session(uow, session=session)
     return Response(status_code=204)

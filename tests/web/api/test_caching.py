@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from podium.web.api.dialects.conferences_io.caching import BodyCache
+from podium.web.api.caching import BodyCache
 
 
 def test_body_cache_drops_the_least_recently_used_beyond_its_bytes() -> None:
