@@ -24,7 +24,12 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from podium.credits.engine import decide_credits
-from podium.credits.rules import RULE_FIELDS, combine_rules
+from podium.credits.rules import (
+    EVENT_RULE_COLUMNS,
+    RULE_FIELDS,
+    SESSION_RULE_COLUMNS,
+    combine_rules,
+)
 from podium.credits.types import (
     CreditDecision,
     CreditRules,
@@ -67,8 +72,8 @@ _AWARD_COLUMNS = (
     "reasons",
 )
 _AWARDS = cast(Table, CreditAward.__table__)  # Core, not the ORM's bulk path, for executemany
-_EVENT_RULES = [getattr(EventCreditRules, name) for name in RULE_FIELDS]
-_SESSION_RULES = [getattr(SessionCreditRules, name) for name in RULE_FIELDS]
+_EVENT_RULES = EVENT_RULE_COLUMNS
+_SESSION_RULES = SESSION_RULE_COLUMNS
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,15 +11,17 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from podium.config import Settings, get_settings
-from podium.kit.db import Database, create_database
+from podium.kit.db import Database
 from podium.kit.pubsub import create_broker
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
+from podium.reactions import open_database
 from podium.web import health
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
 from podium.web.pages.app import create_certificates_app, create_pages_app
 from podium.web.pages.attendee.express import ExpressLane
+from podium.web.realtime import messages
 from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
@@ -35,7 +37,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     opens one from the settings when it starts and closes it when it stops."""
     settings = settings or get_settings()
     owns_database = database is None
-    database = database or create_database(
+    database = database or open_database(
         settings.database_url,
         pool_size=settings.database_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     owns_broker = database.broker is None
     broker = database.broker or create_broker(settings.redis_url, prefix=settings.redis_prefix)
     database.broker = broker
+    messages.install(database)  # what commits reaches the sessions' sockets
     hub = Hub(broker=broker, database=database)
     runtime = Runtime(
         settings=settings,
