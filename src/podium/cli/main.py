@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from podium.cli import apikeys, certificates, credits, database, demo, events, serve
+from podium.cli import apikeys, certificates, credits, database, demo, events, serve, worker
 
 app = typer.Typer(
     name="podium",
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 app.add_typer(database.app, name="db")
 app.add_typer(events.app, name="event")
 app.add_typer(apikeys.app, name="apikey")
