@@ -31,7 +31,7 @@ from podium.web.deps import get_uow
 from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message
-from podium.web.pages.deps import page_event, page_session, require_attendee
+from podium.web.pages.deps import current_attendee, page_event, page_session, require_attendee
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import day_label, is_htmx, render
 from podium.web.statuses import STATUS_BY_KIND
@@ -204,6 +204,15 @@ async def visit(
     session: EventSession = Depends(page_session),
     uow: UnitOfWork = Depends(get_uow),
 ) -> Visit:
+    return Visit(request=request, uow=uow, event=event, session=session, attendee=attendee)
+
+
+async def visit_of(request: Request, uow: UnitOfWork, *, event_uri: str, session_id: str) -> Visit:
+    """:func:`visit` for a handler that reads its page only after writing (the check-in form):
+    the same reads and the same answers (the join page, 404)."""
+    event = await page_event(event_uri, uow)
+    attendee = await require_attendee(request, event, await current_attendee(request, event, uow))
+    session = await page_session(session_id, event, uow)
     return Visit(request=request, uow=uow, event=event, session=session, attendee=attendee)
 
 
