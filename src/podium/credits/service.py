@@ -22,6 +22,7 @@ from podium.credits.certificates import issue_certificates as issue_certificates
 from podium.credits.certificates import time_range_text as time_range_text
 from podium.credits.certificates import verification_path as verification_path
 from podium.credits.certificates import verification_url as verification_url
+from podium.credits.early_checkout import credit_at_stake as credit_at_stake
 from podium.credits.engine import format_credits as format_credits
 from podium.credits.export import ExportFormat as ExportFormat
 from podium.credits.export import Report as Report

@@ -96,7 +96,13 @@ class Visit:
         """What the sections ``names`` show; a fixed number of queries."""
         session = session or self.session
         status = (
-            await attendee_session_status(self.uow, session=session, attendee=self.attendee)
+            await attendee_session_status(
+                self.uow,
+                session=session,
+                attendee=self.attendee,
+                # the attendance section's notices: other sessions a check-in leaves or left
+                other_sessions="attendance" in names,
+            )
             if _RECORD.intersection(names)
             else None
         )
@@ -111,6 +117,7 @@ class Visit:
             "note_draft": None,
             "clock": views.local_clock(self.event.timezone),
             "credits": views.credits_text,
+            "sessions_text": views.sessions_text,
             "day_label": day_label,
             "time_range": views.time_range,
             "presenter_names": views.presenter_names,
