@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -261,3 +262,33 @@ async def test_check_out_form_does_not_warn_once_the_session_has_ended(
     section = await _attendance(browser, event, session)
 
     assert (_notices(section), section.buttons()) == ([], ["Check out"])
+
+
+def _looks_for_other_sessions(statements: list[str]) -> int:
+    """How many of ``statements`` read the attendee's other records (the notices' query)."""
+    return sum("checkins.checkout_source = " in " ".join(s.split()) for s in statements)
+
+
+async def test_htmx_check_in_looks_for_the_sessions_it_left_only_when_it_left_one(
+    db: Database, new_browser: BrowserFactory, count_queries: Any
+) -> None:
+    event = await new_event(db)
+    first = await new_session(
+        db, event, name="Keynote", session_date=DAY, start_time=time(10), end_time=time(11)
+    )
+    second = await new_session(
+        db, event, name="Workshop", session_date=DAY, start_time=time(10, 30), end_time=time(12)
+    )
+    browser = await joined(new_browser, event)
+
+    looked = []
+    for session in (first, second):  # nothing to leave, then the keynote
+        await browser.get(page_url(event, session))
+        with count_queries() as counter:
+            response = await browser.post(
+                f"{page_url(event, session)}/checkin", {"nonce": browser.nonces()[0]}, htmx=True
+            )
+        assert response.status_code == 200
+        looked.append(_looks_for_other_sessions(counter.statements))
+
+    assert looked == [0, 1]

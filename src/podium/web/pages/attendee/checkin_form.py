@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 
 from podium.attendance.service import record_checkin
+from podium.domain_events import CheckedOut
 from podium.enums import AttendanceSource
 from podium.kit.writer import Job, Work
 from podium.program.service import visited_session
@@ -30,6 +31,10 @@ from podium.web.pages.attendee.forms import chosen_delivery_format
 from podium.web.runtime import Runtime
 
 THROTTLE_KIND = "checkin-code"
+# set on the request that renders the attendance section right after a check-in that left no
+# other session: the section then skips looking for the sessions it left (the htmx answer to a
+# check-in is the hot path of phones)
+LEFT_NOTHING = "podium.checkin_left_nothing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,15 @@ class Refusal(enum.Enum):
     THROTTLED = "throttled"  # too many wrong check-in codes: ``retry_after`` seconds
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedInHere:
+    """What an admitted check-in did: the record, and whether it checked the attendee out of
+    other sessions (whose hours overlap this one's)."""
+
+    checkin_id: int
+    left_others: bool
+
+
 class CheckinRefused(Exception):
     def __init__(self, refusal: Refusal, *, retry_after: int | None = None) -> None:
         super().__init__(refusal.value)
@@ -78,10 +92,10 @@ async def admit_checkin(
     event_uri: str,
     session_public_id: str,
     form: CheckinForm,
-) -> Job[int]:
+) -> Job[CheckedInHere]:
     """The job that checks the asking browser's attendee in to the session at
-    ``/e/<event_uri>/s/<session_public_id>`` (the record's id), once the form passed the
-    checks that need no database; CheckinRefused (FORGED, NOT_JOINED, THROTTLED) when it does
+    ``/e/<event_uri>/s/<session_public_id>``, once the form passed the checks that need no
+    database; CheckinRefused (FORGED, NOT_JOINED, THROTTLED) when it does
     not. The job itself raises CheckinRefused (NOT_FOUND, NOT_JOINED, THROTTLED) and the
     domain's errors (InvalidInput for the delivery format, WrongCheckinCode, …)."""
     browser = csrf.browser_cookie(connection.scope)
@@ -104,7 +118,7 @@ async def admit_checkin(
         except throttle.TooManyAttempts as exc:
             wait = exc.retry_after
 
-    def check_in(work: Work) -> int:
+    def check_in(work: Work) -> CheckedInHere:
         visited = visited_session(
             work, event_id=event_id, event_uri=event_uri, session_public_id=session_public_id
         )
@@ -115,7 +129,8 @@ async def admit_checkin(
         session = visited.session
         if wait is not None and session.checkin_code:
             raise CheckinRefused(Refusal.THROTTLED, retry_after=wait)
-        return record_checkin(
+        emitted = len(work.events)
+        checkin_id = record_checkin(
             work,
             session=session,
             attendee_id=attendee_id,
@@ -124,5 +139,7 @@ async def admit_checkin(
             delivery_format=chosen_delivery_format(session.delivery_format, form.delivery_format),
             nonce=form.nonce,
         )
+        left = any(isinstance(event, CheckedOut) for event in work.events[emitted:])
+        return CheckedInHere(checkin_id=checkin_id, left_others=left)
 
     return check_in

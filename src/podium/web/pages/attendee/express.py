@@ -33,6 +33,7 @@ import logging
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import HTTPConnection
@@ -43,7 +44,12 @@ from podium.kit.writer import Work
 from podium.live.service import record_vote, visited_poll
 from podium.web.auth import csrf, identity
 from podium.web.metrics import ROUTE_TEMPLATE_KEY
-from podium.web.pages.attendee.checkin_form import CheckinForm, CheckinRefused, admit_checkin
+from podium.web.pages.attendee.checkin_form import (
+    LEFT_NOTHING,
+    CheckinForm,
+    CheckinRefused,
+    admit_checkin,
+)
 from podium.web.pages.attendee.page import done_url
 from podium.web.runtime import Runtime
 from podium.web.urls import PAGES_PREFIX
@@ -58,6 +64,7 @@ _FORM_TYPE = b"application/x-www-form-urlencoded"
 _ANSWER_FIELDS = ("choice", "choices", "rating", "text")
 
 Fields = dict[str, list[str]]
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +103,11 @@ class ExpressLane:
             await self.app(scope, _replaying(read, receive), send)
             return
         scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
-        section, what = done
+        section, what, told = done
         event_uri, session_id = found["event_uri"], found["session_id"]
         if _is_htmx(scope):
             fragment = f"{PAGES_PREFIX}/{event_uri}/s/{session_id}/fragments/{section}"
-            await self.app(_get(scope, fragment, f"done={what}"), _no_body, send)
+            await self.app({**_get(scope, fragment, f"done={what}"), **told}, _no_body, send)
             return
         location = done_url(event_uri, session_id, section, what)
         await send(
@@ -147,9 +154,10 @@ class ExpressLane:
 
     async def _answer(
         self, scope: Scope, found: re.Match[str], fields: Fields
-    ) -> tuple[str, str] | None:
-        """Once the job has committed, the section of the form and what it did (a key of
-        ``page.DONE``); None to pass the form on."""
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """Once the job has committed, the section of the form, what it did (a key of
+        ``page.DONE``) and what the section's rendering is told of it (scope keys); None to
+        pass the form on."""
         connection = HTTPConnection(scope)
         event_uri, session_id = found["event_uri"], found["session_id"]
         poll_id = found.groupdict().get("poll_id")
@@ -164,7 +172,10 @@ class ExpressLane:
                 )
             except CheckinRefused:
                 return None
-            return ("attendance", "checked-in") if await self._run(job) else None
+            done = await self._run(job)
+            if done is None:
+                return None
+            return "attendance", "checked-in", {} if done.left_others else {LEFT_NOTHING: True}
 
         browser = csrf.browser_cookie(scope)
         secret_key = self.runtime.secret_key
@@ -204,18 +215,17 @@ class ExpressLane:
                 nonce=nonce,
             )
 
-        return ("polls", "voted") if await self._run(vote) else None
+        return ("polls", "voted", {}) if await self._run(vote) is not None else None
 
-    async def _run(self, job: Callable[[Work], int]) -> bool:
-        """Whether ``job`` committed; False when it failed (it wrote nothing)."""
+    async def _run(self, job: Callable[[Work], T]) -> T | None:
+        """What ``job`` returned, once committed; None when it failed (it wrote nothing)."""
         try:
-            await self.runtime.database.group_commit.run(job)
+            return await self.runtime.database.group_commit.run(job)
         except (PodiumError, CheckinRefused, _PassOn):
-            return False
+            return None
         except Exception:  # the full route will meet it too, and answer for it
             log.warning("the express lane passed a form on after an error", exc_info=True)
-            return False
-        return True
+            return None
 
 
 def _last(fields: Fields, name: str) -> str | None:

@@ -29,6 +29,7 @@ from podium.program.service import load_session
 from podium.web import urls
 from podium.web.deps import get_uow
 from podium.web.pages.attendee import views
+from podium.web.pages.attendee.checkin_form import LEFT_NOTHING
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message
 from podium.web.pages.deps import current_attendee, page_event, page_session, require_attendee
@@ -101,7 +102,9 @@ class Visit:
                 session=session,
                 attendee=self.attendee,
                 # the attendance section's notices: other sessions a check-in leaves or left
-                other_sessions="attendance" in names,
+                # (not looked for right after a check-in known to have left none)
+                other_sessions="attendance" in names
+                and not self.request.scope.get(LEFT_NOTHING, False),
             )
             if _RECORD.intersection(names)
             else None
