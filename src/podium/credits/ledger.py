@@ -7,9 +7,11 @@ work can with ``uow.run(partial(refresh_credits, ...))``.
 
 A record's awards are refreshed whenever what decides them changes: a check-out (by the
 attendee, at the session's end, or by checking in elsewhere), a codeword, an evaluation, the
-session's times or fields of study, the rules. ``podium credits recompute`` refreshes a whole
-event. Only rows whose decision changed are written, so a refresh that finds nothing new writes
-nothing (and moves no cache of the attendance list).
+session's times, fields of study or codewords, the event's time zone, the rules — each emits a
+domain event whose reaction (``credits.subscriber``) calls :func:`refresh_credits` in the same
+transaction. ``podium credits recompute`` refreshes a whole event. Only rows whose decision
+changed are written, so a refresh that finds nothing new writes nothing (and moves no cache of
+the attendance list).
 """
 
 from __future__ import annotations
