@@ -162,21 +162,37 @@ class ExpressLane:
         event_uri, session_id = found["event_uri"], found["session_id"]
         poll_id = found.groupdict().get("poll_id")
         if poll_id is None:
-            try:
-                job = await admit_checkin(
-                    self.runtime,
-                    connection,
-                    event_uri=event_uri,
-                    session_public_id=session_id,
-                    form=CheckinForm.of(partial(_last, fields)),
-                )
-            except CheckinRefused:
-                return None
-            done = await self._run(job)
-            if done is None:
-                return None
-            return "attendance", "checked-in", {} if done.left_others else {LEFT_NOTHING: True}
+            return await self._check_in(connection, event_uri, session_id, fields)
+        return await self._vote(connection, event_uri, session_id, poll_id, fields)
 
+    async def _check_in(
+        self, connection: HTTPConnection, event_uri: str, session_id: str, fields: Fields
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """The page's own checks and write (``checkin_form``), run in the group commit."""
+        try:
+            job = await admit_checkin(
+                self.runtime,
+                connection,
+                event_uri=event_uri,
+                session_public_id=session_id,
+                form=CheckinForm.of(partial(_last, fields)),
+            )
+        except CheckinRefused:
+            return None
+        done = await self._run(job)
+        if done is None:
+            return None
+        return "attendance", "checked-in", {} if done.left_others else {LEFT_NOTHING: True}
+
+    async def _vote(
+        self,
+        connection: HTTPConnection,
+        event_uri: str,
+        session_id: str,
+        poll_id: str,
+        fields: Fields,
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        scope = connection.scope
         browser = csrf.browser_cookie(scope)
         secret_key = self.runtime.secret_key
         if browser is None or not csrf.token_matches(
