@@ -18,7 +18,7 @@ from podium.enums import PollType
 from podium.events.service import create_event
 from podium.integrations.service import create_api_key
 from podium.kit import ids
-from podium.kit.db import Database, create_database
+from podium.kit.db import Database
 from podium.live.service import create_poll, open_poll, set_poll_results_visible
 from podium.models import (
     Attendee,
@@ -36,6 +36,7 @@ from podium.models import (
     Vote,
 )
 from podium.program.window import session_window
+from podium.reactions import open_database as open_podium_database
 
 BATCH = 2000
 
@@ -254,7 +255,7 @@ async def count_checked_in(db: Database, *, session_id: int) -> int:
 
 
 def open_database(url: str) -> Database:
-    return create_database(url)
+    return open_podium_database(url)
 
 
 # --- what a browser sends ------------------------------------------------------------------

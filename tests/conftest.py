@@ -26,10 +26,12 @@ from sqlalchemy import text
 from podium.config import Settings
 from podium.events.service import create_event
 from podium.integrations.service import create_api_key
-from podium.kit.db import Database, UnitOfWork, create_database
+from podium.kit.db import Database, UnitOfWork
 from podium.migrations import upgrade_to_head
 from podium.models import Attendee, Base, Event, EventSession
+from podium.reactions import open_database
 from podium.web.app import create_app
+from podium.web.realtime import messages as realtime_messages
 from tests.factories import make_attendee, make_session
 from tests.mail_support import smtp_server  # noqa: F401 (a fixture for every test)
 
@@ -45,13 +47,22 @@ def _pg_server_url(url: str) -> tuple[str, str]:
     return head, database
 
 
+def _open(url: str, **options: Any) -> Database:
+    """The database as Podium's edges open it: the domain's reactions, and the realtime relay
+    that ``create_app`` installs (installed here too, so that service-level tests hear what
+    their unit of work's broker is sent without making an application first)."""
+    db = open_database(url, **options)
+    realtime_messages.install(db)
+    return db
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 async def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Database]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "podium-test.sqlite3"
-        db = create_database(f"sqlite:///{path}")
+        db = _open(f"sqlite:///{path}")
         await upgrade_to_head(db)
         yield db
         await db.dispose()
@@ -64,7 +75,7 @@ async def database(
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    db = create_database(f"{server}/{name}", pool_size=5)
+    db = _open(f"{server}/{name}", pool_size=5)
     try:
         await upgrade_to_head(db)
         yield db

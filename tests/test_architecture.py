@@ -1,6 +1,7 @@
 """The layer rules of ARCHITECTURE.md, checked on every module under src/podium.
 
-L0 kit, config, enums < L1 models, migrations < L2 domain packages < L3 web, cli, worker.
+L0 kit, config, enums, domain_events < L1 models, migrations < L2 domain packages and
+reactions < L3 web, cli, worker.
 Imports only point down (or sideways within a layer); L0-L2 import no web or CLI framework; a
 dialect never imports another dialect; a module outside every layer is an error too, so that a
 new package gets a place here when it is created.
@@ -33,6 +34,7 @@ LAYERS: dict[str, int] = {
     "podium": 0,  # the package's own __init__ (its version)
     "podium.config": 0,
     "podium.enums": 0,
+    "podium.domain_events": 0,  # what happened: typed events, plain values (no domain imports)
     "podium.kit": 0,
     "podium.models": 1,
     "podium.migrations": 1,
@@ -53,6 +55,8 @@ LAYERS: dict[str, int] = {
             "verification",
         )
     },
+    # the domain's in-transaction reactions, and the one way to open the database with them
+    "podium.reactions": 2,
     "podium.web": 3,
     "podium.cli": 3,
     "podium.worker": 3,
@@ -61,7 +65,13 @@ EDGE_FRAMEWORKS = frozenset(
     {"fastapi", "starlette", "typer", "click", "jinja2", "uvicorn", "httpx"}
 )
 DIALECTS = "podium.web.api.dialects"
-DOMAIN_PACKAGES = frozenset(name for name, layer in LAYERS.items() if layer == 2)
+# the domain's packages (directories); a single L2 module such as podium.reactions is its own
+# public face
+DOMAIN_PACKAGES = frozenset(
+    name
+    for name, layer in LAYERS.items()
+    if layer == 2 and not (SRC / Path(*name.split("."))).with_suffix(".py").is_file()
+)
 PUBLIC_MODULES = frozenset({"service", "types", "errors"})
 PAGES = "podium.web.pages"
 PAGE_FAMILIES = frozenset({"attendee", "moderator", "kiosk", "screen"})
@@ -259,6 +269,12 @@ def test_the_walk_sees_every_layer() -> None:
             "the eventtia dialect may not import the conferences_io dialect",
         ),
         (
+            "podium.domain_events",
+            "from podium.credits.service import credit_rules\n",
+            "podium.domain_events:1: imports podium.credits.service.credit_rules: "
+            "L0 (kit, config, enums) may not import L2 (domain)",
+        ),
+        (
             "podium.gadgets",
             "import os\n",
             "podium.gadgets:0: is in no layer; give its package one in LAYERS",
@@ -336,6 +352,8 @@ def test_check_module_reports_a_broken_rule(module: str, source: str, expected: 
         ),
         ("podium.cli.fake", "from podium.credits import service, types\n"),
         ("podium.web.realtime.fake", "from podium.web.auth import identity\n"),
+        ("podium.cli.fake", "from podium.reactions import open_database\n"),
+        ("podium.attendance.fake", "from podium.domain_events import CheckedIn\n"),
     ],
 )
 def test_check_module_accepts_imports_that_point_down_or_sideways(module: str, source: str) -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
-from podium.attendance.checkin import perform_checkin, perform_checkout
+import pytest
+
+from podium.attendance.checkin import perform_checkin, perform_checkout, record_checkout
+from podium.attendance.errors import NotCheckedIn, WrongCheckoutCode
 from podium.attendance.presence import count_checked_in
 from podium.enums import AttendanceSource
 from podium.kit.db import Database, UnitOfWork
 from podium.kit.pubsub import InMemoryBroker, Message, session_channel
 from podium.models import Attendee, Event, EventSession
+from podium.program.types import SessionFacts
 from tests.factories import make_attendee, make_session
 
 WEB = AttendanceSource.WEB
@@ -88,3 +93,49 @@ async def test_checkin_replay_and_rollback_emit_nothing(
         after_rollback = _drain(queue)
 
     assert (after_replay, after_rollback) == ([], [])
+
+
+async def test_checkout_that_is_refused_emits_nothing(
+    db: Database, event: Event, attendee: Attendee, uow: UnitOfWork
+) -> None:
+    session = await make_session(uow, event, checkout_code="BYE")
+    await perform_checkin(uow, session=session, attendee=attendee, source=WEB)
+    await uow.commit()
+    broker = InMemoryBroker()
+    async with broker.subscribe(session_channel(session.public_id)) as queue:
+        refused = db.unit_of_work()
+        refused.broker = broker
+        async with refused:
+            with pytest.raises(WrongCheckoutCode):
+                await perform_checkout(
+                    refused, session=session, attendee=attendee, code="HI", source=WEB
+                )
+            events = refused.events
+        after_refusal = _drain(queue)
+
+    assert (events, after_refusal) == ([], [])
+
+
+async def test_a_failed_checkout_job_in_the_group_commit_sends_nothing(
+    db: Database, event: Event, session: EventSession, attendee: Attendee, uow: UnitOfWork
+) -> None:
+    await uow.commit()
+    broker = InMemoryBroker()
+    previous, db.broker = db.broker, broker
+    try:
+        async with broker.subscribe(session_channel(session.public_id)) as queue:
+            with pytest.raises(NotCheckedIn):
+                await db.group_commit.run(
+                    partial(
+                        record_checkout,
+                        session=SessionFacts.of(session),
+                        attendee_id=attendee.id,
+                        code=None,
+                        source=WEB,
+                    )
+                )
+            sent = _drain(queue)
+    finally:
+        db.broker = previous
+
+    assert sent == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -9,13 +10,29 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from podium.kit.db import Database, UnitOfWork, async_url, create_database
-from podium.kit.pubsub import InMemoryBroker, Message
+from podium.kit.pubsub import Broker, InMemoryBroker
+from podium.kit.subscribers import NO_REACTIONS, Committed, Subscribers
+from podium.kit.writer import Work
 from podium.models import Event
+
+
+@dataclass(frozen=True, slots=True)
+class PollOpened:
+    """Tests' own events: kit knows events only by their type."""
+
+    poll: str
+
+
+@dataclass(frozen=True, slots=True)
+class PollClosed:
+    poll: str
 
 
 @pytest.fixture
 async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = create_database(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}", busy_timeout_ms=1234)
+    database = create_database(
+        f"sqlite:///{tmp_path / 'pragmas.sqlite3'}", reactions=NO_REACTIONS, busy_timeout_ms=1234
+    )
     try:
         yield database
     finally:
@@ -142,21 +159,97 @@ async def test_unit_of_work_drops_effects_and_changes_on_rollback(db: Database) 
     assert (ran, await _event_uris(db)) == ([], [])
 
 
-async def test_unit_of_work_publishes_only_once_committed(db: Database) -> None:
+def _unit(db: Database, subscribers: Subscribers, *, broker: Broker | None = None) -> UnitOfWork:
+    """A unit of work of ``db`` heard by ``subscribers`` alone."""
+    uow = db.unit_of_work()
+    uow.subscribers = subscribers
+    uow.broker = broker
+    return uow
+
+
+async def test_unit_of_work_delivers_its_events_only_once_committed(db: Database) -> None:
+    heard: list[Committed] = []
+
+    async def listener(committed: Committed) -> None:
+        heard.append(committed)
+
+    subscribers = Subscribers({})
+    subscribers.listen_after_commit(listener)
     broker = InMemoryBroker()
-    async with broker.subscribe("event:expo") as queue:
-        uow = db.unit_of_work()
-        uow.broker = broker
-        uow.publish("event:expo", {"type": "poll.opened"})
-        assert queue.empty()
-        await uow.commit()
+    uow = _unit(db, subscribers, broker=broker)
+    await uow.emit(PollOpened("p1"))
+    assert heard == []
+    await uow.commit()
+    await uow.close()
+
+    rolled_back = _unit(db, subscribers, broker=broker)
+    await rolled_back.emit(PollOpened("never"))
+    await rolled_back.rollback()
+    await rolled_back.close()
+
+    assert heard == [Committed(events=(PollOpened("p1"),), broker=broker)]
+
+
+async def test_unit_of_work_emit_runs_reactions_in_the_transaction_after_a_flush(
+    db: Database,
+) -> None:
+    seen: list[list[str]] = []
+
+    def count_events(work: Work, event: PollOpened) -> None:
+        uris = work.connection.scalars(select(Event.uri).order_by(Event.uri))
+        seen.append([*uris, event.poll])
+
+    subscribers = Subscribers({PollOpened: [count_events]})
+    uow = _unit(db, subscribers)
+    try:
+        uow.session.add(Event(uri="expo", name="Expo"))  # pending: flushed before the reaction
+        await uow.emit(PollOpened("p1"))
+        await uow.rollback()
+    finally:
         await uow.close()
-        received: Message = queue.get_nowait()
 
-        rolled_back = db.unit_of_work()
-        rolled_back.broker = broker
-        rolled_back.publish("event:expo", {"type": "never"})
-        await rolled_back.rollback()
-        await rolled_back.close()
+    assert (seen, await _event_uris(db)) == ([["expo", "p1"]], [])
 
-        assert (received, queue.empty()) == ({"type": "poll.opened"}, True)
+
+async def test_unit_of_work_drops_an_event_whose_reaction_raises(db: Database) -> None:
+    heard: list[Committed] = []
+
+    def refuse(_work: Work, _event: PollOpened) -> None:
+        raise LookupError("no")
+
+    async def listener(committed: Committed) -> None:
+        heard.append(committed)
+
+    subscribers = Subscribers({PollOpened: [refuse]})
+    subscribers.listen_after_commit(listener)
+    async with _unit(db, subscribers) as uow:
+        with pytest.raises(LookupError):
+            await uow.emit(PollOpened("p1"))
+        await uow.emit(PollClosed("p1"))
+
+    assert [committed.events for committed in heard] == [(PollClosed("p1"),)]
+
+
+async def test_an_after_commit_subscriber_that_fails_is_logged_and_the_others_still_hear(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    heard: list[object] = []
+
+    async def broken(_committed: Committed) -> None:
+        raise RuntimeError("the relay is down")
+
+    async def listener(committed: Committed) -> None:
+        heard.extend(committed.events)
+
+    subscribers = Subscribers({})
+    subscribers.listen_after_commit(broken)
+    subscribers.listen_after_commit(listener)
+    subscribers.listen_after_commit(listener)  # once, however often it is given
+    async with _unit(db, subscribers) as uow:
+        uow.session.add(Event(uri="expo", name="Expo"))
+        await uow.emit(PollOpened("p1"))
+
+    assert (heard, await _event_uris(db)) == ([PollOpened("p1")], ["expo"])
+    assert [record.getMessage() for record in caplog.records] == [
+        "an after-commit subscriber failed; the commit stands"
+    ]

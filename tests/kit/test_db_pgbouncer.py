@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from podium.config import Settings
 from podium.events.service import create_event
 from podium.kit.db import Database, create_database
+from podium.kit.subscribers import NO_REACTIONS
 from podium.models import Event
 from podium.web.app import create_app
 
@@ -41,8 +42,8 @@ async def test_pgbouncer_setting_reaches_the_engine_the_app_opens(
 
 
 async def test_pgbouncer_off_postgresql_keeps_its_statement_cache(db: Database) -> None:
-    cached = create_database(db.url, pool_size=1)
-    bounced = create_database(db.url, pool_size=1, pgbouncer=True)
+    cached = create_database(db.url, reactions=NO_REACTIONS, pool_size=1)
+    bounced = create_database(db.url, reactions=NO_REACTIONS, pool_size=1, pgbouncer=True)
     try:
         counts = (
             await _named_statements_after_queries(cached) > 0,

@@ -1,27 +1,55 @@
 """The group commit (kit/writer.py): jobs that arrive together share a transaction, each job's
-failure is its own, nothing is answered before the commit, messages wait for it."""
+failure is its own, nothing is answered before the commit, what the jobs emit is heard after
+it (and their reactions inside it)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, insert, select, text
 
 from podium.kit.db import Database
+from podium.kit.subscribers import Committed, Reaction
 from podium.kit.writer import Work
 from podium.models import Event
-from tests.live.conftest import RecordingBroker
+
+
+@dataclass(frozen=True, slots=True)
+class EventAdded:
+    """A test's own event: kit knows events only by their type."""
+
+    uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class Voted:
+    poll: str
 
 
 def _add_event(uri: str) -> Callable[[Work], str]:
     def job(work: Work) -> str:
         work.connection.execute(insert(Event).values(uri=uri, name=uri.title(), timezone="UTC"))
-        work.publish(f"event:{uri}", {"type": "event.added", "uri": uri})
+        work.emit(EventAdded(uri))
         return uri
 
     return job
+
+
+class Heard:
+    """An after-commit subscriber that remembers each delivery."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[Committed] = []
+
+    async def __call__(self, committed: Committed) -> None:
+        self.deliveries.append(committed)
+
+    @property
+    def events(self) -> list[object]:
+        return [event for delivery in self.deliveries for event in delivery.events]
 
 
 def _fail_after_adding(uri: str) -> Callable[[Work], str]:
@@ -38,14 +66,26 @@ async def _uris(db: Database) -> list[str]:
 
 
 @pytest.fixture
-def broker(db: Database, monkeypatch: pytest.MonkeyPatch) -> RecordingBroker:
-    recording = RecordingBroker()
-    monkeypatch.setattr(db, "broker", recording)
-    return recording
+def heard(db: Database, monkeypatch: pytest.MonkeyPatch) -> Heard:
+    listener = Heard()
+    monkeypatch.setattr(db.subscribers, "after_commit", [*db.subscribers.after_commit, listener])
+    return listener
+
+
+@pytest.fixture
+def react(db: Database, monkeypatch: pytest.MonkeyPatch) -> Callable[[type, Reaction], None]:
+    """``react(EventType, reaction)``: run ``reaction`` inside the transaction, for this test."""
+    reactions = dict(db.subscribers.reactions)
+    monkeypatch.setattr(db.subscribers, "reactions", reactions)
+
+    def add(kind: type, reaction: Reaction) -> None:
+        reactions[kind] = (*reactions.get(kind, ()), reaction)
+
+    return add
 
 
 async def test_jobs_that_arrive_together_commit_in_one_batch_and_answer_after_it(
-    db: Database, broker: RecordingBroker
+    db: Database, heard: Heard
 ) -> None:
     writer = db.group_commit
     before = writer.batches_committed
@@ -60,7 +100,7 @@ async def test_jobs_that_arrive_together_commit_in_one_batch_and_answer_after_it
 
 
 async def test_a_job_queued_as_the_last_batch_ends_gets_a_batch_of_its_own(
-    db: Database, broker: RecordingBroker
+    db: Database, heard: Heard
 ) -> None:
     # each caller queues its next job the moment its answer arrives: while the batch that
     # answered it is still finishing
@@ -72,7 +112,7 @@ async def test_a_job_queued_as_the_last_batch_ends_gets_a_batch_of_its_own(
 
 
 async def test_a_failing_job_loses_its_own_writes_and_no_one_elses(
-    db: Database, broker: RecordingBroker
+    db: Database, heard: Heard
 ) -> None:
     writer = db.group_commit
 
@@ -89,34 +129,60 @@ async def test_a_failing_job_loses_its_own_writes_and_no_one_elses(
         "'after'",
     ]
     assert await _uris(db) == ["after", "before"]
-    # the failed job's message is dropped with its writes
-    assert [channel for channel, _message in broker.published] == ["event:before", "event:after"]
+    # the failed job's event is dropped with its writes
+    assert heard.events == [EventAdded("before"), EventAdded("after")]
 
 
-async def test_messages_are_sent_after_the_commit_once_per_batch(
-    db: Database, broker: RecordingBroker
+async def test_events_are_delivered_after_the_commit_once_per_batch(
+    db: Database, heard: Heard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen_at_publish: list[list[str]] = []
+    seen_at_delivery: list[list[str]] = []
 
-    async def publish(channel: str, message: dict[str, object]) -> None:
-        seen_at_publish.append(await _uris(db))
-        broker.published.append((channel, message))
+    async def look(_committed: Committed) -> None:
+        seen_at_delivery.append(await _uris(db))
 
-    broker.publish = publish  # type: ignore[method-assign]
+    monkeypatch.setattr(db.subscribers, "after_commit", [*db.subscribers.after_commit, look])
 
     def vote(n: int) -> Callable[[Work], None]:
         def job(work: Work) -> None:
             _add_event(f"voter-{n}")(work)
-            work.publish("session:abcd", {"type": "poll.voted", "poll": "p1"})
+            work.emit(Voted("p1"))
 
         return job
 
     await asyncio.gather(*(db.group_commit.run(vote(n)) for n in range(5)))
 
-    poll_messages = [m for c, m in broker.published if c == "session:abcd"]
-    assert poll_messages == [{"type": "poll.voted", "poll": "p1"}]
-    # every publish happened once all five rows were committed
-    assert seen_at_publish[0] == [f"voter-{n}" for n in range(5)]
+    # one delivery for the batch, every job's events in order
+    assert [len(delivery.events) for delivery in heard.deliveries] == [10]
+    assert [event for event in heard.events if isinstance(event, Voted)] == [Voted("p1")] * 5
+    # delivered once all five rows were committed
+    assert seen_at_delivery[0] == [f"voter-{n}" for n in range(5)]
+
+
+async def test_a_reaction_writes_in_the_jobs_transaction_and_fails_it_by_raising(
+    db: Database, heard: Heard, react: Callable[[type, Reaction], None]
+) -> None:
+    def also_add_a_twin(work: Work, event: EventAdded) -> None:
+        if event.uri == "refused":
+            raise LookupError("no twin for that one")
+        work.connection.execute(
+            insert(Event).values(uri=f"{event.uri}-twin", name="Twin", timezone="UTC")
+        )
+
+    react(EventAdded, also_add_a_twin)
+
+    outcomes = await asyncio.gather(
+        db.group_commit.run(_add_event("expo")),
+        db.group_commit.run(_add_event("refused")),
+        return_exceptions=True,
+    )
+
+    assert [repr(outcome) for outcome in outcomes] == [
+        "'expo'",
+        repr(LookupError("no twin for that one")),
+    ]
+    assert await _uris(db) == ["expo", "expo-twin"]
+    assert heard.events == [EventAdded("expo")]
 
 
 @pytest.fixture
@@ -139,7 +205,7 @@ async def deferred_child(db: Database) -> AsyncIterator[None]:
 
 
 async def test_when_the_commit_fails_every_job_of_the_batch_fails_and_nothing_is_written(
-    db: Database, broker: RecordingBroker, deferred_child: None
+    db: Database, heard: Heard, deferred_child: None
 ) -> None:
     def orphan(work: Work) -> None:
         work.connection.execute(text("INSERT INTO gc_child (id, parent_id) VALUES (1, 42)"))
@@ -152,13 +218,13 @@ async def test_when_the_commit_fails_every_job_of_the_batch_fails_and_nothing_is
 
     assert [type(outcome).__name__ for outcome in outcomes] == ["IntegrityError"] * 2
     assert await _uris(db) == []
-    assert broker.published == []
+    assert heard.deliveries == []
     # and the writer goes on
     assert await db.group_commit.run(_add_event("later")) == "later"
 
 
 async def test_a_batch_waits_for_a_write_unit_of_work_then_commits(
-    db: Database, broker: RecordingBroker
+    db: Database, heard: Heard
 ) -> None:
     holder = db.unit_of_work()
     holder.session.add(Event(uri="first", name="First"))
@@ -176,17 +242,39 @@ async def test_a_batch_waits_for_a_write_unit_of_work_then_commits(
     assert await _uris(db) == ["first", "second"]
 
 
-async def test_unit_of_work_run_writes_in_its_own_transaction(
-    db: Database, broker: RecordingBroker
-) -> None:
+async def test_unit_of_work_run_writes_in_its_own_transaction(db: Database, heard: Heard) -> None:
     uow = db.unit_of_work()
-    uow.broker = broker
     try:
         assert await uow.run(_add_event("inline")) == "inline"
         count = await uow.session.scalar(select(func.count()).select_from(Event))
-        assert (count, broker.published) == (1, [])
+        assert (count, heard.deliveries) == (1, [])
         await uow.rollback()
     finally:
         await uow.close()
 
-    assert (await _uris(db), broker.published) == ([], [])
+    assert (await _uris(db), heard.deliveries) == ([], [])
+
+
+async def test_unit_of_work_run_delivers_the_jobs_events_after_its_own_commit(
+    db: Database, heard: Heard
+) -> None:
+    async with db.unit_of_work() as uow:
+        await uow.run(_add_event("inline"))
+        assert (uow.events, heard.deliveries) == ([EventAdded("inline")], [])
+
+    assert heard.events == [EventAdded("inline")]
+
+
+async def test_unit_of_work_run_drops_the_events_of_a_job_that_raises(
+    db: Database, heard: Heard
+) -> None:
+    def emit_then_fail(work: Work) -> None:
+        work.emit(EventAdded("half-done"))
+        raise LookupError("changed its mind")
+
+    async with db.unit_of_work() as uow:
+        with pytest.raises(LookupError):
+            await uow.run(emit_then_fail)
+        await uow.run(_add_event("after"))
+
+    assert heard.events == [EventAdded("after")]

@@ -12,8 +12,9 @@ import pytest
 from fastapi import FastAPI
 
 from podium.config import Settings
-from podium.kit.db import Database, create_database
+from podium.kit.db import Database
 from podium.kit.pubsub import InMemoryBroker
+from podium.reactions import open_database
 from podium.web.app import create_app
 from tests.redis_support import REDIS_URL, require_redis
 
@@ -96,7 +97,7 @@ async def test_readyz_unreachable_database_is_503_without_its_password(
         if db.is_sqlite
         else "postgresql://podium:database-secret@127.0.0.1:1/podium"
     )
-    unreachable = create_database(url)
+    unreachable = open_database(url)
     try:
         async with client_of(database=unreachable, database_url=url) as http:
             response = await http.get("/readyz")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from podium.config import Settings
 from podium.enums import MailState
 from podium.kit.clock import utcnow
-from podium.kit.db import Database, create_database
+from podium.kit.db import Database
 from podium.kit.pubsub import InMemoryBroker
 from podium.kit.smtp_url import parse_smtp_url
 from podium.mail.files import DirectoryTransport
@@ -23,6 +23,7 @@ from podium.mail.service import claim_due_mail, queue_mail
 from podium.mail.smtp import SmtpTransport
 from podium.mail.types import RetryPolicy, RoundResult
 from podium.models import OutboxMail
+from podium.reactions import open_database
 from podium.web.app import create_app
 from podium.worker.mail import deliver_due_mail
 from tests.mail_support import SmtpServer
@@ -206,7 +207,7 @@ async def test_a_claimed_mail_is_left_alone_until_its_claim_runs_out(
 async def test_two_workers_never_send_one_mail_twice(db: Database, smtp_server: SmtpServer) -> None:
     """Two processes' worth of engines on one database, delivering in small batches at once."""
     ids = await _queue(db, 40)
-    other = create_database(db.url, pool_size=5)
+    other = open_database(db.url, pool_size=5)
 
     async def worker(database: Database) -> int:
         sent = 0

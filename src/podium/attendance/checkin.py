@@ -7,7 +7,6 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
 from podium.attendance._checks import check_same_event, clean_nonce, instant
@@ -19,16 +18,16 @@ from podium.attendance.errors import (
     WrongCheckinCode,
     WrongCheckoutCode,
 )
-from podium.attendance.leaving import ATTENDANCE_CHANGED, leave_overlapping_sessions
-from podium.credits.service import credit_rules, refresh_attendee_credits
+from podium.attendance.leaving import Leaving, check_out_records, leave_overlapping_sessions
+from podium.credits.rules import session_rules
 from podium.credits.types import EvaluationRule
+from podium.domain_events import CheckedIn
 from podium.enums import AttendanceSource, CheckinAction, DeliveryFormat
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
-from podium.kit.pubsub import session_channel
 from podium.kit.writer import Work
-from podium.models import Attendee, Checkin, CheckinHistoryEntry, EventSession
+from podium.models import Attendee, Checkin, EventSession
 from podium.people.errors import AttendeeNotFound
 from podium.program.types import SessionFacts
 
@@ -100,7 +99,7 @@ def record_checkin(
     event's, and the history INSERT. Otherwise the record's row is locked and re-read, then
     updated. Then checks the attendee out of any other session they are in whose hours overlap
     this one's (``leaving.leave_overlapping_sessions``: one more query when there is none).
-    Publishes ``attendance.changed`` on the session's channel (not for a replay).
+    Emits CheckedIn (not for a replay), after the CheckedOut of the sessions it left.
     """
     nonce = clean_nonce(nonce)
     at = instant(at)
@@ -116,7 +115,7 @@ def record_checkin(
             )
             if checkin_id is not None:
                 _leave_others(work, session, attendee_id, at)
-                work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
+                _emit_checked_in(work, session, attendee_id, checkin_id, source, at)
                 return checkin_id
         record = repository.lock_checkin_row(work, session_id=session.id, attendee_id=attendee_id)
         if record is None:
@@ -145,7 +144,7 @@ def record_checkin(
         entry = _entry(CheckinAction.CHECKIN, at, source, nonce)
         repository.add_history_entry(work, values={"checkin_id": record.id, **entry})
         _leave_others(work, session, attendee_id, at)
-        work.publish(session_channel(session.public_id), ATTENDANCE_CHANGED)
+        _emit_checked_in(work, session, attendee_id, int(record.id), source, at)
         return int(record.id)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -153,6 +152,27 @@ def record_checkin(
 def _leave_others(work: Work, session: SessionFacts, attendee_id: int, at: datetime) -> None:
     leave_overlapping_sessions(
         work, event_id=session.event_id, session_id=session.id, attendee_id=attendee_id, at=at
+    )
+
+
+def _emit_checked_in(
+    work: Work,
+    session: SessionFacts,
+    attendee_id: int,
+    checkin_id: int,
+    source: AttendanceSource,
+    at: datetime,
+) -> None:
+    work.emit(
+        CheckedIn(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            attendee_id=attendee_id,
+            checkin_id=checkin_id,
+            source=source,
+            at=at,
+        )
     )
 
 
@@ -202,61 +222,73 @@ async def perform_checkout(
     nonce: str | None = None,
     at: datetime | None = None,
 ) -> Checkin:
-    """Check ``attendee`` out of ``session`` and return their record.
+    """Check ``attendee`` out of ``session`` in this unit of work (:func:`record_checkout`)
+    and return their record, re-read. AttendeeNotFound unless the attendee is one of the
+    session's event."""
+    check_same_event(session, attendee)
+    checkin_id = await uow.run(
+        partial(
+            record_checkout,
+            session=SessionFacts.of(session),
+            attendee_id=attendee.id,
+            code=code,
+            source=source,
+            nonce=nonce,
+            at=at,
+        )
+    )
+    record = await uow.session.get(Checkin, checkin_id, populate_existing=True)
+    assert record is not None
+    return record
 
-    Marks the record checked out and appends a ``checkout`` history entry; ``checkout_time``,
+
+def record_checkout(
+    work: Work,
+    *,
+    session: SessionFacts,
+    attendee_id: int,
+    code: str | None,
+    source: AttendanceSource,
+    nonce: str | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Check the attendee out of ``session``; the id of their record. A group-commit job, also
+    run inside a unit of work by :func:`perform_checkout` (the web page, the kiosk).
+
+    Marks the record checked out and appends a ``checkout`` history entry
+    (``leaving.check_out_records``, the one write of a check-out); ``checkout_time``,
     ``checkout_time_actual`` and ``checkout_source`` become those of this (the latest)
     check-out. Check-out is possible whether or not the session requires it.
 
     Fails with WrongCheckoutCode when the session has a check-out code and ``code`` does not
     match it, NotCheckedIn when the attendee is not checked in, EvaluationRequired when the
     session's credit rules ask for the evaluation before check-out and the attendee (on the
-    web or at a kiosk) has not submitted it. Nonces as for :func:`perform_checkin`. Locks the
-    record's row; flushes; recomputes the attendee's credits. Emits ``attendance.changed``
-    (not for a replay).
+    web or at a kiosk) has not submitted it. Nonces as for :func:`record_checkin`. Locks the
+    record's row. Emits CheckedOut (not for a replay), which recomputes the attendee's
+    credits.
     """
-    check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
-    when = instant(at)
-    for attempt in range(_ATTEMPTS):
-        record = await repository.lock_checkin(uow, session_id=session.id, attendee_id=attendee.id)
-        if record is not None and await _is_replay(uow, record, nonce, CheckinAction.CHECKOUT):
-            return record
-        _check_code(session.checkout_code, code, error=WrongCheckoutCode, action="check out")
-        if record is None or not record.checked_in:
-            raise NotCheckedIn("You are not checked in to this session, so you cannot check out.")
-        await _check_evaluation(uow, session, record, source)
-        try:
-            async with uow.session.begin_nested():
-                record.checked_in = False
-                record.checkout_time = when
-                record.checkout_time_actual = when
-                record.checkout_source = str(source)
-                uow.session.add(_history(record, CheckinAction.CHECKOUT, when, source, nonce))
-        except IntegrityError:
-            if attempt + 1 == _ATTEMPTS:
-                raise
-            continue
-        await refresh_attendee_credits(uow, event_id=session.event_id, attendee_ids=[attendee.id])
-        uow.publish(session_channel(session.public_id), {"type": "attendance.changed"})
-        return record
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def _check_evaluation(
-    uow: UnitOfWork, session: EventSession, record: Checkin, source: AttendanceSource
-) -> None:
-    """EvaluationRequired when an attendee checking themselves out owes the evaluation."""
-    if source not in (AttendanceSource.WEB, AttendanceSource.KIOSK):
-        return
-    if record.evaluation_completed_at is not None:
-        return
-    rules = await credit_rules(uow, session=session)
-    if rules.evaluation_rule == EvaluationRule.FOR_CHECKOUT:
-        raise EvaluationRequired(
-            "Submit this session's evaluation before checking out: "
-            "the session's credit depends on it."
-        )
+    at = instant(at)
+    record = repository.lock_checkout_row(work, session_id=session.id, attendee_id=attendee_id)
+    if record is not None and _is_replayed(work, record.id, nonce, CheckinAction.CHECKOUT):
+        return int(record.id)
+    _check_code(session.checkout_code, code, error=WrongCheckoutCode, action="check out")
+    if record is None or not record.checked_in:
+        raise NotCheckedIn("You are not checked in to this session, so you cannot check out.")
+    if source in (AttendanceSource.WEB, AttendanceSource.KIOSK) and (
+        record.evaluation_completed_at is None
+    ):
+        rules = session_rules(work, event_id=session.event_id, session_id=session.id)
+        if rules.evaluation_rule == EvaluationRule.FOR_CHECKOUT:
+            raise EvaluationRequired(
+                "Submit this session's evaluation before checking out: "
+                "the session's credit depends on it."
+            )
+    leaving = Leaving(
+        record.id, session.event_id, session.id, session.public_id, attendee_id, at, nonce
+    )
+    check_out_records(work, leaving=[leaving], source=source)
+    return int(record.id)
 
 
 def _code_matches(expected: str | None, given: str | None) -> bool:
@@ -280,22 +312,6 @@ def _check_code(
         )
 
 
-async def _is_replay(
-    uow: UnitOfWork, record: Checkin, nonce: str | None, action: CheckinAction
-) -> bool:
-    if nonce is None:
-        return False
-    entry = await repository.find_history_entry(uow, checkin_id=record.id, nonce=nonce)
-    if entry is None:
-        return False
-    if entry.action != action:
-        raise NonceReused(
-            f"nonce: this nonce was already used for a {entry.action}; send a new one.",
-            field="nonce",
-        )
-    return True
-
-
 def _attendee_format(session_format: str | None) -> DeliveryFormat | None:
     """How an attendee attends when the session has only one way to attend it."""
     if session_format in (DeliveryFormat.IN_PERSON, DeliveryFormat.VIRTUAL):
@@ -308,15 +324,3 @@ def _entry(
 ) -> dict[str, Any]:
     """A history entry's columns but its record's (``repository.HISTORY_COLUMNS``)."""
     return {"action": str(action), "at": at, "source": str(source), "nonce": nonce}
-
-
-def _history(
-    record: Checkin,
-    action: CheckinAction,
-    at: datetime,
-    source: AttendanceSource,
-    nonce: str | None,
-) -> CheckinHistoryEntry:
-    return CheckinHistoryEntry(
-        checkin_id=record.id, action=str(action), at=at, source=str(source), nonce=nonce
-    )

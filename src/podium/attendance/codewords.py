@@ -17,7 +17,7 @@ from podium.attendance._checks import (
 )
 from podium.attendance.errors import CodewordsClosed, NonceReused, NotCheckedIn
 from podium.attendance.types import CodewordResult, CodewordTally
-from podium.credits.service import refresh_attendee_credits
+from podium.domain_events import CodewordAccepted
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import (
@@ -55,7 +55,7 @@ async def submit_codeword(
     Fails with InvalidInput for an unknown field of study or a blank word, NotCheckedIn when
     the attendee is not checked in, CodewordsClosed outside the session's hours (a codeword
     proves presence only while the session runs). Locks the attendee's record row; flushes;
-    a new valid codeword recomputes the attendee's credits.
+    a new valid codeword emits CodewordAccepted, which recomputes the attendee's credits.
     """
     check_same_event(session, attendee)
     nonce = clean_nonce(nonce)
@@ -110,8 +110,16 @@ async def submit_codeword(
                 raise
             continue
         if codeword is not None:
-            await refresh_attendee_credits(
-                uow, event_id=session.event_id, attendee_ids=[attendee.id]
+            await uow.emit(
+                CodewordAccepted(
+                    event_id=session.event_id,
+                    session_id=session.id,
+                    session_public_id=session.public_id,
+                    attendee_id=attendee.id,
+                    checkin_id=record.id,
+                    field_of_study_id=field.id,
+                    codeword_id=codeword.id,
+                )
             )
         return _result(field, [*submissions, submission], accepted=codeword is not None)
     raise AssertionError("unreachable")  # pragma: no cover

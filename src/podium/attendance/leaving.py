@@ -1,5 +1,6 @@
-"""Check-outs Podium makes itself: of a session whose end has passed, and of a session the
-attendee left by checking in to another one that overlaps it. Group-commit jobs (plain
+"""Checking records out: the one write of a check-out (:func:`check_out_records`), and the
+check-outs Podium makes itself with it — of a session whose end has passed, and of a session
+the attendee left by checking in to another one that overlaps it. Group-commit jobs (plain
 functions of a :class:`~podium.kit.writer.Work`), also run in units of work."""
 
 from __future__ import annotations
@@ -7,18 +8,78 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select, update
 
-from podium.credits.ledger import refresh_credits
+from podium.domain_events import CheckedOut, Departure
 from podium.enums import AttendanceSource, CheckinAction
-from podium.kit.pubsub import session_channel
 from podium.kit.writer import Work
 from podium.models import Checkin, CheckinHistoryEntry, Event, EventSession
 from podium.program.window import session_window
 
-ATTENDANCE_CHANGED = {"type": "attendance.changed"}
+
+class Leaving(NamedTuple):
+    """A record to check out, at ``at``; ``nonce``: the check-out's own (an attendee's)."""
+
+    checkin_id: int
+    event_id: int
+    session_id: int
+    session_public_id: str
+    attendee_id: int
+    at: datetime
+    nonce: str | None = None
+
+
+def check_out_records(work: Work, *, leaving: Sequence[Leaving], source: AttendanceSource) -> int:
+    """Check out those of ``leaving`` still checked in, each at its ``at``: the record's
+    columns (``checked_in`` False, ``checkout_time``, ``checkout_time_actual``,
+    ``checkout_source``) and a ``checkout`` history entry. The one place a check-out is
+    written: an attendee's own (``checkin.record_checkout``), the overlap and the session end.
+
+    Emits one CheckedOut per conference event, naming the records it checked out (none for a
+    record that was not checked in any more); its reaction recomputes their attendees'
+    credits. Returns how many were checked out."""
+    left: list[Leaving] = []
+    history: list[dict[str, Any]] = []
+    for record in leaving:
+        result = work.connection.execute(
+            update(Checkin)
+            .where(Checkin.id == record.checkin_id, Checkin.checked_in.is_(True))
+            .values(
+                checked_in=False,
+                checkout_time=record.at,
+                checkout_time_actual=record.at,
+                checkout_source=str(source),
+            )
+        )
+        if result.rowcount:
+            left.append(record)
+            history.append(
+                {
+                    "checkin_id": record.checkin_id,
+                    "action": str(CheckinAction.CHECKOUT),
+                    "at": record.at,
+                    "source": str(source),
+                    "nonce": record.nonce,
+                }
+            )
+    if history:
+        work.connection.execute(insert(CheckinHistoryEntry), history)
+    by_event: dict[int, list[Departure]] = defaultdict(list)
+    for record in left:
+        by_event[record.event_id].append(
+            Departure(
+                session_id=record.session_id,
+                session_public_id=record.session_public_id,
+                attendee_id=record.attendee_id,
+                checkin_id=record.checkin_id,
+                at=record.at,
+            )
+        )
+    for event_id, departures in sorted(by_event.items()):
+        work.emit(CheckedOut(event_id=event_id, source=source, departures=tuple(departures)))
+    return len(left)
 
 
 def leave_overlapping_sessions(
@@ -26,12 +87,13 @@ def leave_overlapping_sessions(
 ) -> int:
     """Check the attendee out, at ``at``, of every other session of the event they are
     checked in to whose hours overlap ``session_id``'s (sessions without a date overlap
-    nothing): they cannot be in two rooms at once. ``checkout_source`` is ``other_session``.
-    Recomputes their credits when it checked them out of any; returns how many. One query
-    when they are in no other session."""
+    nothing): they cannot be in two rooms at once. ``checkout_source`` is ``other_session``
+    (:func:`check_out_records`: emits CheckedOut, which recomputes their credits). Returns how
+    many. One query when they are in no other session."""
     others = work.connection.execute(
         select(
             Checkin.id,
+            EventSession.id,
             EventSession.public_id,
             EventSession.date,
             EventSession.start_time,
@@ -51,36 +113,35 @@ def leave_overlapping_sessions(
         .join(Event, Event.id == EventSession.event_id)
         .where(EventSession.id == session_id)
     ).one()
-    starts, ends = session_window(day, start, end, timezone)
-    if starts is None or ends is None:
-        return 0
-    leaving = []
-    for checkin_id, public_id, other_day, other_start, other_end in others:
-        other_starts, other_ends = session_window(other_day, other_start, other_end, timezone)
-        if other_starts is None or other_ends is None:
-            continue
-        if other_starts < ends and starts < other_ends:
-            leaving.append((checkin_id, public_id))
+    window = session_window(day, start, end, timezone)
+    leaving = [
+        Leaving(checkin_id, event_id, other_id, public_id, attendee_id, at)
+        for checkin_id, other_id, public_id, other_day, other_start, other_end in others
+        if windows_overlap(window, session_window(other_day, other_start, other_end, timezone))
+    ]
     if not leaving:
         return 0
-    left = _check_out(
-        work,
-        checkin_ids=[checkin_id for checkin_id, _ in leaving],
-        at={checkin_id: at for checkin_id, _ in leaving},
-        source=AttendanceSource.OTHER_SESSION,
-    )
-    refresh_credits(work, event_id=event_id, attendee_ids=[attendee_id])
-    for _checkin_id, public_id in leaving:
-        work.publish(session_channel(public_id), ATTENDANCE_CHANGED)
-    return left
+    return check_out_records(work, leaving=leaving, source=AttendanceSource.OTHER_SESSION)
+
+
+def windows_overlap(
+    first: tuple[datetime | None, datetime | None], second: tuple[datetime | None, datetime | None]
+) -> bool:
+    """Whether two sessions' hours (``program.window.session_window``) overlap; a session
+    without a date overlaps nothing."""
+    starts, ends = first
+    other_starts, other_ends = second
+    if starts is None or ends is None or other_starts is None or other_ends is None:
+        return False
+    return other_starts < ends and starts < other_ends
 
 
 def check_out_ended_sessions(work: Work, *, now: datetime, event_id: int | None = None) -> int:
     """Check every attendee still checked in to a session that has ended out at its end
     (``checkout_source`` ``session_end``; at their latest check-in if that came after the
-    end), then recompute their credits. All events, or only ``event_id``. Returns how many
-    were checked out. Safe to run often and from several processes: a record already checked
-    out is left alone."""
+    end) with :func:`check_out_records`, which emits CheckedOut per event (recomputing their
+    credits). All events, or only ``event_id``. Returns how many were checked out. Safe to run
+    often and from several processes: a record already checked out is left alone."""
     query = (
         select(
             EventSession.id,
@@ -125,61 +186,10 @@ def check_out_ended_sessions(work: Work, *, now: datetime, event_id: int | None 
             .group_by(CheckinHistoryEntry.checkin_id)
         ).all()
     )
-    at = {}
-    for checkin_id, session_id, _attendee in records:
-        ends = ended[session_id][2]
+    leaving = []
+    for checkin_id, session_id, attendee_id in records:
+        event, public_id, ends = ended[session_id]
         last = arrived.get(checkin_id)
-        at[checkin_id] = max(ends, last) if last is not None else ends
-    left = _check_out(
-        work,
-        checkin_ids=[row.id for row in records],
-        at=at,
-        source=AttendanceSource.SESSION_END,
-    )
-    attendees: dict[int, set[int]] = defaultdict(set)
-    for _checkin_id, session_id, attendee_id in records:
-        attendees[ended[session_id][0]].add(attendee_id)
-    for event, ids in sorted(attendees.items()):
-        refresh_credits(work, event_id=event, attendee_ids=ids)
-    for _event, public_id, _ends in ended.values():
-        work.publish(session_channel(public_id), ATTENDANCE_CHANGED)
-    return left
-
-
-def _check_out(
-    work: Work,
-    *,
-    checkin_ids: Sequence[int],
-    at: dict[int, datetime],
-    source: AttendanceSource,
-) -> int:
-    """Check out those of ``checkin_ids`` still checked in, each at its ``at``: the record's
-    columns and a history entry. The number checked out."""
-    left = 0
-    history: list[dict[str, Any]] = []
-    for checkin_id in checkin_ids:
-        when = at[checkin_id]
-        result = work.connection.execute(
-            update(Checkin)
-            .where(Checkin.id == checkin_id, Checkin.checked_in.is_(True))
-            .values(
-                checked_in=False,
-                checkout_time=when,
-                checkout_time_actual=when,
-                checkout_source=str(source),
-            )
-        )
-        if result.rowcount:
-            left += 1
-            history.append(
-                {
-                    "checkin_id": checkin_id,
-                    "action": str(CheckinAction.CHECKOUT),
-                    "at": when,
-                    "source": str(source),
-                    "nonce": None,
-                }
-            )
-    if history:
-        work.connection.execute(insert(CheckinHistoryEntry), history)
-    return left
+        at = max(ends, last) if last is not None else ends
+        leaving.append(Leaving(checkin_id, event, session_id, public_id, attendee_id, at))
+    return check_out_records(work, leaving=leaving, source=AttendanceSource.SESSION_END)

@@ -105,6 +105,14 @@ _LOCK_CHECKIN_ROW = (
     )
     .with_for_update()
 )
+_LOCK_CHECKOUT_ROW = (
+    select(_CHECKINS.c.id, _CHECKINS.c.checked_in, _CHECKINS.c.evaluation_completed_at)
+    .where(
+        _CHECKINS.c.session_id == bindparam("session_id"),
+        _CHECKINS.c.attendee_id == bindparam("attendee_id"),
+    )
+    .with_for_update()
+)
 _HISTORY_ACTION_BY_NONCE = select(_HISTORY.c.action).where(
     _HISTORY.c.checkin_id == bindparam("checkin_id"), _HISTORY.c.nonce == bindparam("nonce")
 )
@@ -160,6 +168,16 @@ def lock_checkin_row(
     ).one_or_none()
 
 
+def lock_checkout_row(
+    work: Work, *, session_id: int, attendee_id: int
+) -> Row[int, bool, datetime | None] | None:
+    """The attendee's record for the session (id, checked_in, evaluation_completed_at), its
+    row locked for the transaction (PostgreSQL)."""
+    return work.connection.execute(
+        _LOCK_CHECKOUT_ROW, {"session_id": session_id, "attendee_id": attendee_id}
+    ).one_or_none()
+
+
 def history_action_by_nonce(work: Work, *, checkin_id: int, nonce: str) -> str | None:
     """The action of the record's history entry made with ``nonce``, if any."""
     action = work.connection.execute(
@@ -174,16 +192,6 @@ def history_action_by_nonce(work: Work, *, checkin_id: int, nonce: str) -> str |
 async def find_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) -> Checkin | None:
     return await uow.session.scalar(
         select(Checkin).where(Checkin.session_id == session_id, Checkin.attendee_id == attendee_id)
-    )
-
-
-async def find_history_entry(
-    uow: UnitOfWork, *, checkin_id: int, nonce: str
-) -> CheckinHistoryEntry | None:
-    return await uow.session.scalar(
-        select(CheckinHistoryEntry).where(
-            CheckinHistoryEntry.checkin_id == checkin_id, CheckinHistoryEntry.nonce == nonce
-        )
     )
 
 

@@ -21,6 +21,7 @@ from podium.attendance.types import (
     RemovalFilters,
     RemovalResult,
 )
+from podium.domain_events import AttendeesPreloaded, CheckinsRemoved
 from podium.enums import CheckinAction
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
@@ -87,7 +88,8 @@ async def preload_attendees(
     Returns the number of distinct attendees of the request that have a record for the
     session afterwards (an entry repeated, or two entries matching the same person, count
     once). Every entry is checked before anything is written: InvalidInput names ``[i].field``
-    of the first bad one, e.g. an entry with neither email nor external_id.
+    of the first bad one, e.g. an entry with neither email nor external_id. Emits
+    AttendeesPreloaded.
     """
     people = [_details(index, entry) for index, entry in enumerate(attendees)]
     if not people:
@@ -118,13 +120,33 @@ async def preload_attendees(
                 raise
             continue
         break
+    await uow.emit(
+        AttendeesPreloaded(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            attendee_ids=tuple(attendee_ids),
+        )
+    )
     return len(attendee_ids)
 
 
 async def clear_attendance(uow: UnitOfWork, *, session: EventSession) -> int:
     """Delete every record of ``session`` (preloaded ones too) with its history, codewords
-    and credit adjustments; returns how many records. The attendees stay in the event."""
-    return await repository.delete_session_checkins(uow, session_id=session.id)
+    and credit adjustments; returns how many records. The attendees stay in the event. Emits
+    CheckinsRemoved (``all_records``) when there were any."""
+    removed = await repository.delete_session_checkins(uow, session_id=session.id)
+    if removed:
+        await uow.emit(
+            CheckinsRemoved(
+                event_id=session.event_id,
+                session_id=session.id,
+                session_public_id=session.public_id,
+                checkin_ids=(),
+                all_records=True,
+            )
+        )
+    return removed
 
 
 async def remove_checkins(
@@ -145,7 +167,8 @@ async def remove_checkins(
 
     InvalidInput "Too many possible filters" when more than one filter is used, "No valid
     filters were passed" when none is (the vendor's exact words, with Podium's explanation as
-    the detail). Deletes the records with their history, codewords and credit adjustments.
+    the detail). Deletes the records with their history, codewords and credit adjustments,
+    and emits CheckinsRemoved naming them (when there were any).
     """
     email = email.strip() if email and email.strip() else None
     external_id = external_id.strip() if external_id and external_id.strip() else None
@@ -172,8 +195,17 @@ async def remove_checkins(
         external_id_key=external_id.casefold() if external_id else None,
     )
     records = _records(attendance)
-    if not preview:
-        await repository.delete_checkins(uow, checkin_ids=[r.checkin.id for r in records])
+    if not preview and records:
+        removed = tuple(record.checkin.id for record in records)
+        await repository.delete_checkins(uow, checkin_ids=removed)
+        await uow.emit(
+            CheckinsRemoved(
+                event_id=session.event_id,
+                session_id=session.id,
+                session_public_id=session.public_id,
+                checkin_ids=removed,
+            )
+        )
     return RemovalResult(
         preview=preview,
         filters=RemovalFilters(all=all, email=email, external_id=external_id),

@@ -1,7 +1,10 @@
 """Use cases of attendance — the one module callers import.
 
-Check-in and check-out live in ``checkin.py``, codewords in ``codewords.py``, the session-wide
-report, preloading and removal in ``roster.py``; credit adjustments and notes are here.
+Check-in and check-out live in ``checkin.py`` (the one write of a check-out, and the
+check-outs Podium makes itself, in ``leaving.py``), codewords in ``codewords.py``, the
+session-wide report, preloading and removal in ``roster.py``; credit adjustments and notes are
+here. What happened is emitted as domain events (``podium.domain_events``); nothing here calls
+the credit recompute or the broker.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
 from podium.attendance._checks import field_of_study_named
-from podium.attendance.checkin import perform_checkin, perform_checkout, record_checkin
+from podium.attendance.checkin import (
+    perform_checkin,
+    perform_checkout,
+    record_checkin,
+    record_checkout,
+)
 from podium.attendance.codewords import submit_codeword, tally_codewords
 from podium.attendance.errors import CheckinNotFound
 from podium.attendance.leaving import check_out_ended_sessions
@@ -52,6 +60,7 @@ __all__ = [
     "perform_checkout",
     "preload_attendees",
     "record_checkin",
+    "record_checkout",
     "remove_checkins",
     "remove_credit_adjustment",
     "search_preloaded",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -67,6 +67,17 @@ class FieldOfStudyAttendance:
     credits: Decimal
     credits_adjusted: bool
     codewords: CodewordTally
+
+
+@dataclass(frozen=True, kw_only=True)
+class OtherSession:
+    """Another session of the attendee's, as a notice on a session's page names it."""
+
+    public_id: str
+    name: str
+    date: date | None
+    start_time: time | None
+    end_time: time | None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ from podium.cli import (
     events,
     serve,
     sessions,
+    worker,
 )
 from podium.kit.text import unstorable_reason
 
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 app.add_typer(database.app, name="db")
 app.add_typer(events.app, name="event")
 app.add_typer(sessions.app, name="session")

@@ -20,9 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from podium.config import Settings, get_settings
-from podium.kit.db import Database, UnitOfWork, create_database
+from podium.kit.db import Database, UnitOfWork
 from podium.kit.errors import PodiumError
 from podium.migrations import upgrade_to_head
+from podium.reactions import open_database as open_podium_database
 
 T = TypeVar("T")
 
@@ -51,7 +52,7 @@ def open_database(settings: Settings) -> Database:
     path = settings.sqlite_path
     if path is not None and path.name not in ("", ":memory:"):
         path.parent.mkdir(parents=True, exist_ok=True)
-    return create_database(
+    return open_podium_database(
         settings.database_url,
         pool_size=settings.database_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,

@@ -7,9 +7,11 @@ work can with ``uow.run(partial(refresh_credits, ...))``.
 
 A record's awards are refreshed whenever what decides them changes: a check-out (by the
 attendee, at the session's end, or by checking in elsewhere), a codeword, an evaluation, the
-session's times or fields of study, the rules. ``podium credits recompute`` refreshes a whole
-event. Only rows whose decision changed are written, so a refresh that finds nothing new writes
-nothing (and moves no cache of the attendance list).
+session's times, fields of study or codewords, the event's time zone, the rules — each emits a
+domain event whose reaction (``credits.subscriber``) calls :func:`refresh_credits` in the same
+transaction. ``podium credits recompute`` refreshes a whole event. Only rows whose decision
+changed are written, so a refresh that finds nothing new writes nothing (and moves no cache of
+the attendance list).
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from podium.credits.engine import decide_credits
-from podium.credits.rules import RULE_FIELDS, combine_rules
+from podium.credits.rules import (
+    EVENT_RULE_COLUMNS,
+    RULE_FIELDS,
+    SESSION_RULE_COLUMNS,
+    combine_rules,
+)
 from podium.credits.types import (
     CreditDecision,
     CreditRules,
@@ -67,8 +74,8 @@ _AWARD_COLUMNS = (
     "reasons",
 )
 _AWARDS = cast(Table, CreditAward.__table__)  # Core, not the ORM's bulk path, for executemany
-_EVENT_RULES = [getattr(EventCreditRules, name) for name in RULE_FIELDS]
-_SESSION_RULES = [getattr(SessionCreditRules, name) for name in RULE_FIELDS]
+_EVENT_RULES = EVENT_RULE_COLUMNS
+_SESSION_RULES = SESSION_RULE_COLUMNS
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import literal, select
+
 from podium.credits.types import (
     UNCHANGED,
     CodewordRule,
@@ -15,6 +17,7 @@ from podium.credits.types import (
 )
 from podium.kit.choices import parse_choice
 from podium.kit.errors import InvalidInput
+from podium.kit.writer import Work
 from podium.models import EventCreditRules, SessionCreditRules
 
 RULE_FIELDS = (
@@ -27,6 +30,8 @@ RULE_FIELDS = (
     "early_checkout_minutes",
 )
 DEFAULT_RULES = CreditRules()
+EVENT_RULE_COLUMNS = [getattr(EventCreditRules, name) for name in RULE_FIELDS]
+SESSION_RULE_COLUMNS = [getattr(SessionCreditRules, name) for name in RULE_FIELDS]
 
 _MAX_MINUTES = 24 * 60
 _MAX_ALLOWANCE = 240
@@ -52,6 +57,19 @@ def combine_rules(
         if value is not None:
             values[name] = value
     return rules_from(values)
+
+
+def session_rules(work: Work, *, event_id: int, session_id: int) -> CreditRules:
+    """:func:`resolve_rules` of a session, read in a job: one query."""
+    found = work.connection.execute(
+        select(literal(True), *SESSION_RULE_COLUMNS)
+        .where(SessionCreditRules.session_id == session_id)
+        .union_all(
+            select(literal(False), *EVENT_RULE_COLUMNS).where(EventCreditRules.event_id == event_id)
+        )
+    ).all()
+    values = {own: dict(zip(RULE_FIELDS, row, strict=True)) for own, *row in found}
+    return combine_rules(values.get(False, {}), values.get(True, {}))
 
 
 def _values(row: EventCreditRules | SessionCreditRules | None) -> dict[str, Any]:

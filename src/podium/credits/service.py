@@ -22,6 +22,7 @@ from podium.credits.certificates import issue_certificates as issue_certificates
 from podium.credits.certificates import time_range_text as time_range_text
 from podium.credits.certificates import verification_path as verification_path
 from podium.credits.certificates import verification_url as verification_url
+from podium.credits.early_checkout import credit_at_stake as credit_at_stake
 from podium.credits.engine import format_credits as format_credits
 from podium.credits.engine import still_needed as still_needed
 from podium.credits.export import ExportFormat as ExportFormat
@@ -37,6 +38,7 @@ from podium.credits.transcript import attendee_transcript as attendee_transcript
 from podium.credits.transcript import count_attendees_with_records as count_attendees_with_records
 from podium.credits.transcript import event_transcripts as event_transcripts
 from podium.credits.types import CreditRules, RulesChange
+from podium.domain_events import CreditRulesChanged
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.models import (
@@ -79,10 +81,11 @@ async def set_credit_rules(
     """Change the credit rules of ``event`` (every session without its own) or, with
     ``session``, that session's own (None clears a rule: the event's applies again).
 
-    Writes the rules, an audit log entry naming each rule changed with its old and new value,
-    who and why, then recomputes the awards of every attendee of the event (or of the session)
-    in this unit of work. Returns what changed, ``{rule: [old, new]}`` (empty: nothing was
-    written). InvalidInput naming the first bad rule.
+    Writes the rules and an audit log entry naming each rule changed with its old and new
+    value, who and why; emits CreditRulesChanged, whose reaction recomputes the awards of every
+    attendee of the event (or of the session) in this unit of work. Returns what changed,
+    ``{rule: [old, new]}`` (empty: nothing was written or emitted). InvalidInput naming the
+    first bad rule.
     """
     row: EventCreditRules | SessionCreditRules | None
     if session is None:
@@ -112,8 +115,12 @@ async def set_credit_rules(
             at=utcnow(),
         )
     )
-    await refresh_attendee_credits(
-        uow, event_id=event.id, session_id=session.id if session is not None else None
+    await uow.emit(
+        CreditRulesChanged(
+            event_id=event.id,
+            session_id=session.id if session is not None else None,
+            changed=tuple(changed),
+        )
     )
     return changed
 

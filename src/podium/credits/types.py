@@ -147,6 +147,17 @@ class CreditDecision:
     reasons: tuple[Reason, ...]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CreditAtStake:
+    """What checking out of a session now would cost in one field of study: the credits the
+    rules award for leaving ``now``, against staying until the session ends (``at_end``)."""
+
+    field_of_study: str
+    possible: Decimal
+    now: Decimal
+    at_end: Decimal
+
+
 @dataclass(frozen=True, kw_only=True)
 class TranscriptLine:
     """One session and field of study of an attendee's transcript.

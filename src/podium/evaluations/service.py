@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from podium.credits.service import refresh_attendee_credits
+from podium.domain_events import EvaluationSubmitted
 from podium.enums import EvaluationQuestionKind
 from podium.evaluations import repository
 from podium.evaluations.errors import InvalidAnswer
@@ -269,7 +269,9 @@ async def submit_evaluation(
     value: the number a label starts with ("5 - Great" → 5), else for a rating the label's
     1-based position, else (choice without a number, text) none. Sets the attendee's check-in
     record's ``evaluation_completed_at`` for this session, when they have one. Locks the
-    attendee's row so that two submissions at once cannot both keep their answers.
+    attendee's row so that two submissions at once cannot both keep their answers. Emits
+    EvaluationSubmitted (whose reaction recomputes the attendee's credits when this is the
+    record's first evaluation).
     """
     all_questions, form = await _load_form(uow, session)
     items = {_form_key(item.question.id, _presenter_id(item)): item for item in form}
@@ -311,14 +313,21 @@ async def submit_evaluation(
     uow.session.add_all(responses)
     await uow.session.flush()
     checkin = await repository.find_checkin(uow, session=session, attendee=attendee)
+    first = False
     if checkin is not None:
         first = checkin.evaluation_completed_at is None
         checkin.evaluation_completed_at = now
         await uow.session.flush()
-        if first:
-            await refresh_attendee_credits(
-                uow, event_id=session.event_id, attendee_ids=[attendee.id]
-            )
+    await uow.emit(
+        EvaluationSubmitted(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            attendee_id=attendee.id,
+            checkin_id=checkin.id if checkin is not None else None,
+            first_on_record=first,
+        )
+    )
     return responses
 
 

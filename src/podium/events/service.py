@@ -6,7 +6,7 @@ import dataclasses
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from podium.credits.service import refresh_attendee_credits
+from podium.domain_events import EventTimezoneChanged
 from podium.events import repository
 from podium.events.errors import EventNotFound, EventUriTaken
 from podium.events.types import EventChanges
@@ -85,7 +85,8 @@ async def update_event_settings(uow: UnitOfWork, *, event: Event, changes: Event
     """Apply a partial update to the event's settings; fields left KEEP do not change.
 
     Validates everything before changing anything, so a bad field leaves the event as it was.
-    A new time zone moves when every session runs: the event's credits are recomputed.
+    A new time zone moves when every session runs: emits EventTimezoneChanged, whose reaction
+    recomputes the event's credits.
     """
     values = {f.name: getattr(changes, f.name) for f in dataclasses.fields(changes)}
     values = {name: value for name, value in values.items() if value is not KEEP}
@@ -120,5 +121,5 @@ async def update_event_settings(uow: UnitOfWork, *, event: Event, changes: Event
         setattr(event, attribute, value.strip() if attribute == "name" else value)
     await uow.session.flush()
     if moved:
-        await refresh_attendee_credits(uow, event_id=event.id)
+        await uow.emit(EventTimezoneChanged(event_id=event.id, timezone=event.timezone))
     return event

@@ -9,6 +9,12 @@ the write lock. PostgreSQL uses one engine for both.
 Bursts of small writes (check-ins, votes) go through the database's :class:`GroupCommit`
 instead (``Database.group_commit``, see :mod:`podium.kit.writer`); the same jobs run inside a
 unit of work with :meth:`UnitOfWork.run`.
+
+Both kinds of write emit events (``uow.emit``, ``work.emit``) to the database's
+:class:`~podium.kit.subscribers.Subscribers`: its reactions run inside the transaction, its
+after-commit subscribers once it has committed. ``create_database`` is given the reactions;
+Podium's edges open their database through ``podium.reactions.open_database``, which gives it
+the domain's.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from podium.kit.pubsub import Broker, Message
+from podium.kit.pubsub import Broker
+from podium.kit.subscribers import Reactions, Subscribers
 from podium.kit.writer import GroupCommit, Job, Work
 
 AfterCommit = Callable[[], Awaitable[None]]
@@ -105,6 +112,8 @@ class Database:
     busy_timeout_ms: int = 30_000
     # PostgreSQL: how many group-commit batches may be written at once
     parallel_batches: int = 1
+    # who hears the events its writes emit
+    subscribers: Subscribers = field(default_factory=lambda: Subscribers({}))
     _write_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _group_commit: GroupCommit | None = field(default=None, init=False, repr=False)
@@ -135,7 +144,7 @@ class Database:
     def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
         """A new unit of work; ``write=False`` for requests that only read."""
         factory = self._write_sessions if write else self._read_sessions
-        return UnitOfWork(factory(), broker=self.broker)
+        return UnitOfWork(factory(), broker=self.broker, subscribers=self.subscribers)
 
     async def dispose(self) -> None:
         if self._group_commit is not None:
@@ -157,10 +166,17 @@ PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
 
 
 def create_database(
-    url: str, *, pool_size: int = 10, busy_timeout_ms: int = 30_000, pgbouncer: bool = False
+    url: str,
+    *,
+    reactions: Reactions,
+    pool_size: int = 10,
+    busy_timeout_ms: int = 30_000,
+    pgbouncer: bool = False,
 ) -> Database:
-    """Engines for ``url`` (``sqlite:///path`` or ``postgresql://…``). ``pgbouncer`` makes
-    PostgreSQL connections fit for PgBouncer in transaction mode (ignored for SQLite)."""
+    """Engines for ``url`` (``sqlite:///path`` or ``postgresql://…``). ``reactions``: what runs
+    inside the transaction of a write for each event it emits (no default, so that no caller
+    forgets the domain's: ``podium.reactions.open_database``). ``pgbouncer`` makes PostgreSQL
+    connections fit for PgBouncer in transaction mode (ignored for SQLite)."""
     if is_sqlite(url):
         return Database(
             url=url,
@@ -172,6 +188,7 @@ def create_database(
             ),
             read_engine=_sqlite_engine(url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms),
             busy_timeout_ms=busy_timeout_ms,
+            subscribers=Subscribers(reactions),
         )
     engine = create_async_engine(
         async_url(url),
@@ -186,55 +203,87 @@ def create_database(
         write_engine=engine,
         read_engine=engine,
         parallel_batches=max(1, pool_size // 2),
+        subscribers=Subscribers(reactions),
     )
 
 
 class UnitOfWork:
     """One transaction owned by an edge (a request, a CLI command, a job).
 
-    Services receive it, read and write through ``session``, may flush, and never commit. Effects
-    that must not happen unless the transaction lands (broadcasts, webhooks) are queued with
-    :meth:`after_commit` and run once the commit succeeded; a rollback drops them.
+    Services receive it, read and write through ``session``, may flush, and never commit. What
+    happened is emitted with :meth:`emit` (or by the jobs :meth:`run` runs): its reactions run
+    inside this transaction, its after-commit subscribers once the commit succeeded. Other
+    effects that must not happen unless the transaction lands are queued with
+    :meth:`after_commit`. A rollback drops both.
     """
 
-    def __init__(self, session: AsyncSession, *, broker: Broker | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        broker: Broker | None = None,
+        subscribers: Subscribers | None = None,
+    ) -> None:
         self.session = session
         self.broker = broker
+        self.subscribers = subscribers if subscribers is not None else Subscribers({})
         self._after_commit: list[AfterCommit] = []
+        self._events: list[object] = []
 
     def after_commit(self, effect: AfterCommit) -> None:
         self._after_commit.append(effect)
 
-    def publish(self, channel: str, message: Message) -> None:
-        """Broadcast ``message`` on ``channel`` once this transaction has committed."""
-        broker = self.broker
-        if broker is None:
+    async def emit(self, event: object) -> None:
+        """Record that ``event`` happened in this transaction. Its reactions run now, inside
+        the transaction, after a flush of what the session holds (so they read the use case's
+        writes); what they raise reaches the caller and the event is dropped. The after-commit
+        subscribers hear it once this unit of work has committed."""
+        if type(event) not in self.subscribers.reactions:
+            self._events.append(event)
             return
+        await self.session.flush()
+        emitted: list[object] = []
+        reactions = self.subscribers.reactions
 
-        async def _publish() -> None:
-            await broker.publish(channel, message)
+        def react(session: Any) -> None:
+            Work(session.connection(), reactions=reactions, events=emitted).emit(event)
 
-        self._after_commit.append(_publish)
+        await self.session.run_sync(react)
+        self._events.extend(emitted)
 
     async def run(self, job: Job[T]) -> T:
         """Run a group-commit job (see :mod:`podium.kit.writer`) inside this unit of work's
-        transaction, after flushing what the session holds; what it publishes waits for this
-        unit of work's commit. ORM objects of rows the job changed are stale: re-read them."""
+        transaction, after flushing what the session holds; what it emits meets its reactions
+        in this transaction and its after-commit subscribers after this unit of work's commit
+        (nothing, if the job raises). ORM objects of rows the job changed are stale: re-read
+        them."""
         await self.session.flush()
+        emitted: list[object] = []
+        reactions = self.subscribers.reactions
 
         def inline(session: Any) -> T:
-            return job(Work(session.connection(), self.publish))
+            return job(Work(session.connection(), reactions=reactions, events=emitted))
 
-        return await self.session.run_sync(inline)
+        result = await self.session.run_sync(inline)
+        self._events.extend(emitted)
+        return result
+
+    @property
+    def events(self) -> list[object]:
+        """What was emitted in this transaction so far (not yet committed), in order."""
+        return list(self._events)
 
     async def commit(self) -> None:
         await self.session.commit()
         effects, self._after_commit = self._after_commit, []
+        events, self._events = self._events, []
         for effect in effects:
             await effect()
+        await self.subscribers.deliver(events, self.broker)
 
     async def rollback(self) -> None:
         self._after_commit.clear()
+        self._events.clear()
         await self.session.rollback()
 
     async def close(self) -> None:

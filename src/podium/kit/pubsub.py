@@ -1,7 +1,9 @@
 """Fan-out of small JSON messages to whoever listens on a channel.
 
-Services never publish directly: they queue a publish on the unit of work, so that a message is
-sent only once its transaction has committed. The in-memory broker serves one process; the Redis
+Services never publish: they emit domain events on their unit of work, and after the commit the
+realtime relay (``podium.web.realtime.messages``) publishes the messages they stand for, so that
+a message is sent only once its transaction has committed. The in-memory broker serves one
+process; the Redis
 broker (same interface) joins several processes behind one address: a message published in one
 reaches the subscribers of every process.
 

@@ -12,10 +12,14 @@ commit, so nothing is acknowledged before it is durable.
 - A job that raises has its writes rolled back and its caller gets the exception; the other
   jobs of the batch are not affected (the batch is then written again with a savepoint around
   each job, see :func:`run_jobs`). A job may therefore run twice: it must depend only on its
-  inputs and what it reads, and leave every other effect to :meth:`Work.publish`.
+  inputs and what it reads, and leave every other effect to the events it emits
+  (:meth:`Work.emit`).
 - If the commit itself fails, every caller of the batch gets the error; nothing was written.
-- Messages a job publishes (:meth:`Work.publish`) are sent after the commit, each distinct
-  ``(channel, message)`` once per batch: a hundred votes in one batch make one ``poll.voted``.
+- Events a job emits (:meth:`Work.emit`) meet their reactions at once, in the batch's
+  transaction (:mod:`podium.kit.subscribers`); once the batch has committed, the events of
+  every job that succeeded go to the after-commit subscribers together, in one call, before any
+  caller is answered (so the realtime relay sends a hundred votes of one batch as one
+  ``poll.voted``). A failed job's events are dropped with its writes.
 - SQLite: one batch at a time, run on a thread of its own with a synchronous connection, so
   that a batch's statements follow each other without waiting for the event loop. The batch
   takes the write turn first — the process's single pooled write connection of the
@@ -31,16 +35,15 @@ the batch needs.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import orjson
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from podium.kit.pubsub import Broker, Message
+from podium.kit.subscribers import Reaction
 
 if TYPE_CHECKING:
     from podium.kit.db import Database
@@ -54,22 +57,24 @@ _SAVEPOINT = "podium_job"
 
 class Work:
     """What a job writes with: ``connection`` (SQLAlchemy Core, inside an open transaction),
-    :meth:`publish` for messages that must wait for the commit, and ``shared``: what the jobs
-    of one transaction may keep for each other — a read that every job of a batch would repeat
-    (the session that two hundred check-ins go to), made once. Being made in the same
-    transaction, it is as fresh as the job's own reads; a job that changes what it read must
-    not leave it there."""
+    :meth:`emit` for what happened, and ``shared``: what the jobs of one transaction may keep
+    for each other — a read that every job of a batch would repeat (the session that two
+    hundred check-ins go to), made once. Being made in the same transaction, it is as fresh as
+    the job's own reads; a job that changes what it read must not leave it there."""
 
-    __slots__ = ("_publish", "connection", "shared")
+    __slots__ = ("_events", "_reactions", "connection", "shared")
 
     def __init__(
         self,
         connection: Connection,
-        publish: Callable[[str, Message], None],
+        *,
+        reactions: Mapping[type, tuple[Reaction, ...]] | None = None,
+        events: list[object] | None = None,
         shared: dict[Hashable, Any] | None = None,
     ) -> None:
         self.connection = connection
-        self._publish = publish
+        self._reactions = reactions if reactions is not None else {}
+        self._events = events if events is not None else []
         self.shared = shared if shared is not None else {}
 
     @property
@@ -78,9 +83,18 @@ class Work:
         name: str = self.connection.dialect.name
         return name
 
-    def publish(self, channel: str, message: Message) -> None:
-        """Broadcast ``message`` on ``channel`` once the transaction has committed."""
-        self._publish(channel, message)
+    def emit(self, event: object) -> None:
+        """Record that ``event`` happened: its reactions run now, in this transaction (what
+        they raise fails the job); the after-commit subscribers hear it once the transaction
+        has committed, and never if it does not."""
+        self._events.append(event)
+        for react in self._reactions.get(type(event), ()):
+            react(self, event)
+
+    @property
+    def events(self) -> list[object]:
+        """What this job (and its reactions) emitted so far, in order."""
+        return self._events
 
 
 @dataclass
@@ -93,13 +107,14 @@ class _Entry(Generic[T]):
 class _Outcome:
     result: Any = None
     error: BaseException | None = None
-    messages: list[tuple[str, Message]] = field(default_factory=list)
-
-    def note(self, channel: str, message: Message) -> None:
-        self.messages.append((channel, message))
+    events: list[object] = field(default_factory=list)
 
 
-def run_jobs(connection: Connection, jobs: Sequence[Job[Any]]) -> list[_Outcome]:
+def run_jobs(
+    connection: Connection,
+    jobs: Sequence[Job[Any]],
+    reactions: Mapping[type, tuple[Reaction, ...]] | None = None,
+) -> list[_Outcome]:
     """Run ``jobs`` in order in one transaction on ``connection`` and commit; one outcome per
     job. Raises (having rolled everything back) if the transaction cannot begin or commit.
 
@@ -113,16 +128,21 @@ def run_jobs(connection: Connection, jobs: Sequence[Job[Any]]) -> list[_Outcome]
         shared: dict[Hashable, Any] = {}
         for job, outcome in zip(jobs, outcomes, strict=True):
             try:
-                outcome.result = job(Work(connection, outcome.note, shared))
+                work = Work(connection, reactions=reactions, events=outcome.events, shared=shared)
+                outcome.result = job(work)
             except Exception:
                 transaction.rollback()
                 break
         else:
             return outcomes
-    return _run_jobs_in_savepoints(connection, jobs)
+    return _run_jobs_in_savepoints(connection, jobs, reactions)
 
 
-def _run_jobs_in_savepoints(connection: Connection, jobs: Sequence[Job[Any]]) -> list[_Outcome]:
+def _run_jobs_in_savepoints(
+    connection: Connection,
+    jobs: Sequence[Job[Any]],
+    reactions: Mapping[type, tuple[Reaction, ...]] | None,
+) -> list[_Outcome]:
     outcomes: list[_Outcome] = []
     shared: dict[Hashable, Any] = {}
     with connection.begin():
@@ -134,12 +154,15 @@ def _run_jobs_in_savepoints(connection: Connection, jobs: Sequence[Job[Any]]) ->
                 outcome = _Outcome()
                 cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
                 try:
-                    outcome.result = job(Work(connection, outcome.note, shared))
+                    work = Work(
+                        connection, reactions=reactions, events=outcome.events, shared=shared
+                    )
+                    outcome.result = job(work)
                 except Exception as error:
                     cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
                     shared.clear()  # it may hold what the rolled back job read or wrote
                     outcome.error = error
-                    outcome.messages.clear()
+                    outcome.events.clear()
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
                 outcomes.append(outcome)
         finally:
@@ -215,7 +238,10 @@ class GroupCommit:
                     raise
                 continue
             self.batches_committed += 1
-            await self._publish(outcomes)
+            await self._database.subscribers.deliver(
+                [event for outcome in outcomes for event in outcome.events],
+                self._database.broker,
+            )
             for entry, outcome in zip(entries, outcomes, strict=True):
                 if entry.future.done():  # its caller went away; the job is written all the same
                     continue
@@ -225,32 +251,22 @@ class GroupCommit:
                     entry.future.set_result(outcome.result)
 
     async def _write(self, jobs: list[Job[Any]]) -> list[_Outcome]:
+        reactions = self._database.subscribers.reactions
         if self._sync_engine is None:
             async with self._database.write_engine.connect() as connection:
-                return await connection.run_sync(run_jobs, jobs)
+                return await connection.run_sync(run_jobs, jobs, reactions)
         # the write turn: the process's one pooled write connection, held (unused) while the
         # batch thread writes with a connection of its own
         async with self._database.write_engine.connect():
             if self._thread is None:
                 self._thread = ThreadPoolExecutor(1, thread_name_prefix="podium-group-commit")
             return await asyncio.get_running_loop().run_in_executor(
-                self._thread, self._write_on_thread, jobs
+                self._thread, self._write_on_thread, jobs, reactions
             )
 
-    def _write_on_thread(self, jobs: list[Job[Any]]) -> list[_Outcome]:
+    def _write_on_thread(
+        self, jobs: list[Job[Any]], reactions: Mapping[type, tuple[Reaction, ...]]
+    ) -> list[_Outcome]:
         assert self._sync_engine is not None
         with self._sync_engine.connect() as connection:
-            return run_jobs(connection, jobs)
-
-    async def _publish(self, outcomes: list[_Outcome]) -> None:
-        broker: Broker | None = self._database.broker
-        if broker is None:
-            return
-        sent: set[tuple[str, bytes]] = set()
-        for outcome in outcomes:
-            for channel, message in outcome.messages:
-                key = (channel, orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
-                if key in sent:
-                    continue
-                sent.add(key)
-                await broker.publish(channel, message)
+            return run_jobs(connection, jobs, reactions)

@@ -54,6 +54,7 @@ _VISITED_POLL = (
     select(
         _POLLS.c.id,
         _POLLS.c.public_id,
+        _POLLS.c.session_id,
         _SESSIONS.c.public_id,
         _EVENTS.c.id,
         _POLLS.c.type,
@@ -93,9 +94,11 @@ def visited_poll(
     ).one_or_none()
     found = None
     if row is not None:
-        poll_id, public_id, session_id, event, poll_type, choices, state, app_password = row
-        facts = PollFacts(poll_id, public_id, session_id, event, poll_type, list(choices), state)
-        found = VisitedPoll(facts, app_password)
+        poll_id, public_id, session_id, session, event, poll_type, choices, state, password = row
+        facts = PollFacts(
+            poll_id, public_id, session_id, session, event, poll_type, list(choices), state
+        )
+        found = VisitedPoll(facts, password)
     work.shared[key] = found
     return found
 

@@ -1,21 +1,12 @@
 """Use cases of live interaction: polls and votes, questions and upvotes.
 
-Every change queues one small message on the session's channel ``session:<session public id>``
-with :meth:`UnitOfWork.publish` (sent after commit, dropped on rollback). Messages carry ids and
-flags only, never text: a channel is shared by the audience and the moderators, and a question
-waiting for moderation must not reach the audience. Listeners fetch what they show. The messages:
-
-- ``{"type": "poll.created", "poll": <poll public id>}``
-- ``{"type": "poll.opened", "poll"}`` and ``{"type": "poll.closed", "poll"}``
-- ``{"type": "poll.results", "poll", "visible": bool}``
-- ``{"type": "poll.voted", "poll"}``
-- ``{"type": "poll.reordered", "poll"}`` (the moved poll; listeners fetch the new order)
-- ``{"type": "question.asked", "question": <question public id>, "state"}``
-- ``{"type": "question.approved", "question"}`` and ``{"type": "question.dismissed", "question"}``
-- ``{"type": "question.answered", "question", "answered": bool}``
-- ``{"type": "question.pinned", "question", "pinned": bool}``
-- ``{"type": "question.upvoted", "question", "upvotes": int}``
-- ``{"type": "session.updated", "session": <session public id>, "questions_moderated": bool}``
+Every change emits one event (``podium.domain_events``: PollCreated, PollOpened, PollClosed,
+PollResultsShown, VoteCast, PollReordered, QuestionAsked, QuestionApproved, QuestionDismissed,
+QuestionAnswered, QuestionPinned, QuestionUpvoted, SessionChanged for ``questions_moderated``),
+heard after the commit (nothing on rollback). The realtime relay turns each into one small
+message on the session's channel (``podium.web.realtime.messages``). Events and messages carry
+ids and flags only, never text: a channel is shared by the audience and the moderators, and a
+question waiting for moderation must not reach the audience. Listeners fetch what they show.
 
 A poll moves draft → open → closed, and closed → open again (reopening); anything else raises
 PollStateConflict. Votes are 0-based indexes into the poll's ``choices`` (multiple choice and
@@ -34,6 +25,24 @@ from typing import Any, Literal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from podium.domain_events import (
+    InPoll,
+    InQuestion,
+    PollClosed,
+    PollCreated,
+    PollOpened,
+    PollReordered,
+    PollResultsShown,
+    QuestionAnswered,
+    QuestionApproved,
+    QuestionAsked,
+    QuestionDismissed,
+    QuestionPinned,
+    QuestionUpvoted,
+    SessionChanged,
+    SessionFact,
+    VoteCast,
+)
 from podium.enums import PollState, PollType, QuestionState
 from podium.kit import ids
 from podium.kit.choices import parse_choice
@@ -86,15 +95,39 @@ _POLL_TRANSITIONS: dict[PollState, frozenset[PollState]] = {
 }
 
 
-def _channel(session_public_id: str) -> str:
-    return f"session:{session_public_id}"
-
-
-async def _publish(uow: UnitOfWork, *, session_id: int, message: dict[str, Any]) -> None:
+async def _session_of(uow: UnitOfWork, session_id: int) -> EventSession:
     # the edge loaded the session to find the poll or question, so this is an identity-map hit
     session = await uow.session.get(EventSession, session_id)
-    if session is not None:
-        uow.publish(_channel(session.public_id), message)
+    assert session is not None  # a poll's or question's own session
+    return session
+
+
+async def _emit_for_poll(uow: UnitOfWork, poll: Poll, kind: type[InPoll], **values: Any) -> None:
+    session = await _session_of(uow, poll.session_id)
+    await uow.emit(
+        kind(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            poll_public_id=poll.public_id,
+            **values,
+        )
+    )
+
+
+async def _emit_for_question(
+    uow: UnitOfWork, question: Question, kind: type[InQuestion], **values: Any
+) -> None:
+    session = await _session_of(uow, question.session_id)
+    await uow.emit(
+        kind(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            question_public_id=question.public_id,
+            **values,
+        )
+    )
 
 
 # --- polls ---------------------------------------------------------------------------------
@@ -168,7 +201,7 @@ async def create_poll(
     rank: int | None = None,
     at: datetime | None = None,
 ) -> Poll:
-    """Add a draft poll to ``session``; emits ``poll.created``.
+    """Add a draft poll to ``session``; emits PollCreated.
 
     Choice polls need 2 to 20 distinct, non-blank choices. A rating poll takes either labels for
     its points (``choices``, 2 to 10, e.g. ["Poor", …, "Great"]) or a size (``scale``, 2 to 10,
@@ -199,7 +232,7 @@ async def create_poll(
     )
     uow.session.add(poll)
     await uow.session.flush()
-    uow.publish(_channel(session.public_id), {"type": "poll.created", "poll": poll.public_id})
+    await _emit_for_poll(uow, poll, PollCreated)
     return poll
 
 
@@ -234,25 +267,21 @@ def _move(poll: Poll, target: PollState) -> None:
 
 async def open_poll(uow: UnitOfWork, *, poll: Poll, at: datetime | None = None) -> Poll:
     """Open a draft or closed poll for votes (reopening keeps the votes cast); emits
-    ``poll.opened``. PollStateConflict when it is already open."""
+    PollOpened. PollStateConflict when it is already open."""
     _move(poll, PollState.OPEN)
     poll.opened_at = at or utcnow()
     poll.closed_at = None
     await uow.session.flush()
-    await _publish(
-        uow, session_id=poll.session_id, message={"type": "poll.opened", "poll": poll.public_id}
-    )
+    await _emit_for_poll(uow, poll, PollOpened)
     return poll
 
 
 async def close_poll(uow: UnitOfWork, *, poll: Poll, at: datetime | None = None) -> Poll:
-    """Stop an open poll taking votes; emits ``poll.closed``. PollStateConflict unless open."""
+    """Stop an open poll taking votes; emits PollClosed. PollStateConflict unless open."""
     _move(poll, PollState.CLOSED)
     poll.closed_at = at or utcnow()
     await uow.session.flush()
-    await _publish(
-        uow, session_id=poll.session_id, message={"type": "poll.closed", "poll": poll.public_id}
-    )
+    await _emit_for_poll(uow, poll, PollClosed)
     return poll
 
 
@@ -264,7 +293,7 @@ async def move_poll(
     position: int | None = None,
 ) -> Poll:
     """Move ``poll`` one place ``direction`` ("up" is earlier) among its session's polls, or to
-    ``position`` (1 is first); emits ``poll.reordered`` when the order changes.
+    ``position`` (1 is first); emits PollReordered when the order changes.
 
     Give exactly one of ``direction`` and ``position``. The session's polls are renumbered
     1..N in their order, the moved poll in its new place, so polls that shared a rank get
@@ -293,24 +322,18 @@ async def move_poll(
         if item.rank != rank:
             item.rank = rank
     await uow.session.flush()
-    await _publish(
-        uow, session_id=poll.session_id, message={"type": "poll.reordered", "poll": poll.public_id}
-    )
+    await _emit_for_poll(uow, poll, PollReordered)
     return poll
 
 
 async def set_poll_results_visible(uow: UnitOfWork, *, poll: Poll, visible: bool) -> Poll:
-    """Show or hide the poll's results to the audience, in any state; emits ``poll.results``
+    """Show or hide the poll's results to the audience, in any state; emits PollResultsShown
     when this changes something."""
     if poll.show_results == visible:
         return poll
     poll.show_results = visible
     await uow.session.flush()
-    await _publish(
-        uow,
-        session_id=poll.session_id,
-        message={"type": "poll.results", "poll": poll.public_id, "visible": visible},
-    )
+    await _emit_for_poll(uow, poll, PollResultsShown, visible=visible)
     return poll
 
 
@@ -421,7 +444,7 @@ def record_vote(
 ) -> int:
     """Record the attendee's vote in an open poll; the vote's id. A group-commit job
     (:mod:`podium.kit.writer`), also run inside a unit of work by :func:`cast_vote`.
-    Publishes ``poll.voted``.
+    Emits VoteCast (not for a replay).
 
     Give the field the poll's type takes: ``choices`` (exactly one index for multiple choice,
     one or more distinct indexes for multiple answer), ``rating`` (1..scale) or ``text``
@@ -447,8 +470,16 @@ def record_vote(
         }
         vote_id = repository.insert_vote_if_absent(work, event_id=poll.event_id, values=values)
         if vote_id is not None:
-            message = {"type": "poll.voted", "poll": poll.public_id}
-            work.publish(_channel(poll.session_public_id), message)
+            work.emit(
+                VoteCast(
+                    event_id=poll.event_id,
+                    session_id=poll.session_id,
+                    session_public_id=poll.session_public_id,
+                    poll_public_id=poll.public_id,
+                    attendee_id=attendee_id,
+                    vote_id=vote_id,
+                )
+            )
             return vote_id
     existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)
     if existing is not None:
@@ -488,7 +519,7 @@ async def ask_question(
     moderated: bool = False,
     at: datetime | None = None,
 ) -> Question:
-    """Add a question to ``session``'s Q&A; emits ``question.asked``.
+    """Add a question to ``session``'s Q&A; emits QuestionAsked.
 
     The text is trimmed, non-blank and at most 1000 characters. A question is approved (shown
     to the audience) at once, or pending a moderator's approval when ``moderated`` (pages pass
@@ -517,10 +548,7 @@ async def ask_question(
     uow.session.add(question)
     await uow.session.flush()
     set_committed_value(question, "attendee", attendee)
-    uow.publish(
-        _channel(session.public_id),
-        {"type": "question.asked", "question": question.public_id, "state": state.value},
-    )
+    await _emit_for_question(uow, question, QuestionAsked, state=state)
     return question
 
 
@@ -534,7 +562,7 @@ async def get_question(uow: UnitOfWork, *, session: EventSession, public_id: str
 
 async def upvote_question(uow: UnitOfWork, *, question: Question, attendee: Attendee) -> int:
     """Add ``attendee``'s upvote to an approved question and return its upvote count; emits
-    ``question.upvoted``.
+    QuestionUpvoted.
 
     Once per attendee, enforced by the upvote table's primary key (inserted in a savepoint): a
     repeat, or losing a race to one's own concurrent upvote, changes nothing and returns the
@@ -558,63 +586,59 @@ async def upvote_question(uow: UnitOfWork, *, question: Question, attendee: Atte
         return await repository.upvote_count(uow, question=question)
     count = await repository.increment_upvotes(uow, question=question)
     set_committed_value(question, "upvote_count", count)
-    await _publish(
-        uow,
-        session_id=question.session_id,
-        message={"type": "question.upvoted", "question": question.public_id, "upvotes": count},
-    )
+    await _emit_for_question(uow, question, QuestionUpvoted, attendee_id=attendee.id, upvotes=count)
     return count
 
 
-async def _moderate(uow: UnitOfWork, question: Question, message: dict[str, Any]) -> Question:
+async def _moderate(
+    uow: UnitOfWork, question: Question, kind: type[InQuestion], **values: Any
+) -> Question:
     await uow.session.flush()
-    await _publish(
-        uow, session_id=question.session_id, message={**message, "question": question.public_id}
-    )
+    await _emit_for_question(uow, question, kind, **values)
     return question
 
 
 async def approve_question(uow: UnitOfWork, *, question: Question) -> Question:
-    """Show a pending or dismissed question to the audience; emits ``question.approved``.
+    """Show a pending or dismissed question to the audience; emits QuestionApproved.
     Approving an approved question changes nothing and emits nothing."""
     if question.state == QuestionState.APPROVED:
         return question
     question.state = QuestionState.APPROVED.value
-    return await _moderate(uow, question, {"type": "question.approved"})
+    return await _moderate(uow, question, QuestionApproved)
 
 
 async def dismiss_question(uow: UnitOfWork, *, question: Question) -> Question:
-    """Hide a question from the audience (and unpin it); emits ``question.dismissed``.
+    """Hide a question from the audience (and unpin it); emits QuestionDismissed.
     Dismissing a dismissed question changes nothing and emits nothing."""
     if question.state == QuestionState.DISMISSED:
         return question
     question.state = QuestionState.DISMISSED.value
     question.pinned = False
-    return await _moderate(uow, question, {"type": "question.dismissed"})
+    return await _moderate(uow, question, QuestionDismissed)
 
 
 async def mark_question_answered(
     uow: UnitOfWork, *, question: Question, answered: bool = True, at: datetime | None = None
 ) -> Question:
     """Mark a question answered (recording when) or not answered, in any state; emits
-    ``question.answered`` when this changes something."""
+    QuestionAnswered when this changes something."""
     if question.answered == answered:
         return question
     question.answered = answered
     question.answered_at = (at or utcnow()) if answered else None
-    return await _moderate(uow, question, {"type": "question.answered", "answered": answered})
+    return await _moderate(uow, question, QuestionAnswered, answered=answered)
 
 
 async def pin_question(uow: UnitOfWork, *, question: Question, pinned: bool = True) -> Question:
     """Pin an approved question to the top of the Q&A, or unpin any question; emits
-    ``question.pinned`` when this changes something. Several questions may be pinned at once.
+    QuestionPinned when this changes something. Several questions may be pinned at once.
     QuestionStateConflict when pinning a question that is not approved."""
     if question.pinned == pinned:
         return question
     if pinned and question.state != QuestionState.APPROVED:
         raise QuestionStateConflict("Approve this question before pinning it.")
     question.pinned = pinned
-    return await _moderate(uow, question, {"type": "question.pinned", "pinned": pinned})
+    return await _moderate(uow, question, QuestionPinned, pinned=pinned)
 
 
 async def set_questions_moderated(
@@ -622,18 +646,19 @@ async def set_questions_moderated(
 ) -> EventSession:
     """Hold the session's new questions for a moderator's approval (``moderated``) or show them
     to the audience at once; questions already asked keep their state. Emits
-    ``session.updated`` when this changes something."""
+    SessionChanged when this changes something."""
     if session.questions_moderated == moderated:
         return session
     session.questions_moderated = moderated
     await uow.session.flush()
-    uow.publish(
-        _channel(session.public_id),
-        {
-            "type": "session.updated",
-            "session": session.public_id,
-            "questions_moderated": moderated,
-        },
+    await uow.emit(
+        SessionChanged(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            changed=frozenset({SessionFact.QUESTIONS_MODERATED}),
+            questions_moderated=moderated,
+        )
     )
     return session
 

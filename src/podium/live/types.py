@@ -42,6 +42,7 @@ class PollFacts(NamedTuple):
 
     id: int
     public_id: str
+    session_id: int
     session_public_id: str
     event_id: int
     type: str
@@ -53,6 +54,7 @@ class PollFacts(NamedTuple):
         return cls(
             poll.id,
             poll.public_id,
+            poll.session_id,
             session_public_id,
             event_id,
             poll.type,

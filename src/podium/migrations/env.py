@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from podium.config import get_settings
 from podium.kit.db import create_database
+from podium.kit.subscribers import NO_REACTIONS
 from podium.models import Base
 
 target_metadata = Base.metadata
@@ -28,7 +29,10 @@ def _run(connection: Connection) -> None:
 
 async def _run_standalone() -> None:
     settings = get_settings()
-    database = create_database(settings.database_url, pgbouncer=settings.database_pgbouncer)
+    # migrations run DDL only: they emit no domain events, so nothing reacts
+    database = create_database(
+        settings.database_url, reactions=NO_REACTIONS, pgbouncer=settings.database_pgbouncer
+    )
     try:
         async with database.write_engine.begin() as connection:
             await connection.run_sync(_run)

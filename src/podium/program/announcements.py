@@ -1,9 +1,10 @@
 """Announcing codewords: a moderator marks the moment a codeword is said in the room, and the
 session's screen shows it.
 
-Announcing queues ``{"type": "codeword.announced", "field_of_study": <its name>}`` on the
-session's channel ``session:<session public id>`` (sent after commit). The message never carries
-the word: the channel reaches every attendee's phone, and the screen fetches what it shows.
+Announcing emits CodewordAnnounced; after the commit the realtime relay sends it on the
+session's channel as ``{"type": "codeword.announced", "field_of_study": <its name>}``. Neither
+carries the word: the channel reaches every attendee's phone, and the screen fetches what it
+shows.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from podium.domain_events import CodewordAnnounced
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import ErrorKind, PodiumError
@@ -44,7 +46,7 @@ async def announce_codeword(
 ) -> Codeword:
     """Record that ``word`` (a codeword of the session's field of study ``field_of_study_name``,
     both matched trimmed and case-insensitively) was announced ``at`` (default: now); emits
-    ``codeword.announced``.
+    CodewordAnnounced.
 
     Announcing again moves its time, so it is again the field's latest. FieldOfStudyNotFound or
     CodewordNotFound when the session has no such field or the field no such codeword. Flushes.
@@ -67,9 +69,14 @@ async def announce_codeword(
         )
     codeword.announced_at = at or utcnow()
     await uow.session.flush()
-    uow.publish(
-        f"session:{session.public_id}",
-        {"type": "codeword.announced", "field_of_study": field.name},
+    await uow.emit(
+        CodewordAnnounced(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            field_of_study=field.name,
+            codeword_id=codeword.id,
+        )
     )
     return codeword
 

@@ -67,6 +67,7 @@ _VISITED_SESSION = (
         _SESSIONS.c.public_id,
         _SESSIONS.c.event_id,
         _SESSIONS.c.checkin_code,
+        _SESSIONS.c.checkout_code,
         _SESSIONS.c.delivery_format,
         _EVENTS.c.app_password,
     )
@@ -94,9 +95,11 @@ def visited_session(
         {"event_id": event_id, "event_uri": event_uri, "session_public_id": session_public_id},
     ).one_or_none()
     if row is not None:
-        session_id, public_id, event, checkin_code, delivery_format, app_password = row
-        facts = SessionFacts(session_id, public_id, event, checkin_code, delivery_format)
-        found = VisitedSession(facts, app_password)
+        session_id, public_id, event, checkin_code, checkout_code, delivery_format, password = row
+        facts = SessionFacts(
+            session_id, public_id, event, checkin_code, checkout_code, delivery_format
+        )
+        found = VisitedSession(facts, password)
     else:
         found = None
     work.shared[key] = found

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from podium.credits.service import refresh_attendee_credits
+from podium.domain_events import SessionChanged, SessionFact
 from podium.enums import DeliveryFormat
 from podium.kit import ids
 from podium.kit.changes import KEEP, Change
@@ -152,9 +152,9 @@ async def update_session(
     (case-insensitively) keeps its row, so its codewords and the attendees' codeword submissions
     and credit adjustments stay too; fields of study that go are deleted with all of those.
     Makes rooms and presenters as :func:`create_session` does. Validates everything before
-    writing anything; flushes. A change of the session's date, times or fields of study
-    recomputes its attendees' credits. Returns the session with its room, presenters and
-    fields loaded.
+    writing anything; flushes. A change of the session's date, times or fields of study emits
+    SessionChanged (naming which), whose reaction recomputes its attendees' credits. Returns
+    the session with its room, presenters and fields loaded.
     """
     if session.event_id != event.id:
         raise SessionNotFound(f'There is no session with the id "{session.public_id}" in this app.')
@@ -198,9 +198,24 @@ async def update_session(
     if fields_of_study is not KEEP:
         session.fields_of_study = _replace_fields_of_study(session.fields_of_study, fields_of_study)
     await uow.session.flush()
-    if fields_of_study is not KEEP or _TIMES.intersection(columns):
-        await refresh_attendee_credits(uow, event_id=event.id, session_id=session.id)
+    changed = set()
+    if _TIMES.intersection(columns):
+        changed.add(SessionFact.TIMES)
+    if fields_of_study is not KEEP:
+        changed.add(SessionFact.FIELDS_OF_STUDY)
+    if changed:
+        await uow.emit(_session_changed(session, changed))
     return session
+
+
+def _session_changed(session: EventSession, changed: set[SessionFact]) -> SessionChanged:
+    return SessionChanged(
+        event_id=session.event_id,
+        session_id=session.id,
+        session_public_id=session.public_id,
+        changed=frozenset(changed),
+        questions_moderated=session.questions_moderated,
+    )
 
 
 async def delete_session(uow: UnitOfWork, *, session: EventSession) -> None:
@@ -219,8 +234,8 @@ async def set_codewords(
 
     Words are trimmed and deduplicated case-insensitively (the first spelling wins); a blank word
     is refused; an empty list removes them all. A word that stays keeps its row, so attendees who
-    already submitted it keep it as valid. Flushes; recomputes the session's attendees'
-    credits. Returns the field with its codewords.
+    already submitted it keep it as valid. Flushes; emits SessionChanged (codewords), whose
+    reaction recomputes the session's attendees' credits. Returns the field with its codewords.
     """
     cleaned: dict[str, str] = {}
     for index, word in enumerate(words):
@@ -246,7 +261,7 @@ async def set_codewords(
         replaced.append(codeword)
     field.codewords = replaced
     await uow.session.flush()
-    await refresh_attendee_credits(uow, event_id=session.event_id, session_id=session.id)
+    await uow.emit(_session_changed(session, {SessionFact.CODEWORDS}))
     return field
 
 

@@ -27,6 +27,7 @@ class SessionFacts(NamedTuple):
     public_id: str
     event_id: int
     checkin_code: str | None
+    checkout_code: str | None
     delivery_format: str | None
 
     @classmethod
@@ -36,6 +37,7 @@ class SessionFacts(NamedTuple):
             session.public_id,
             session.event_id,
             session.checkin_code,
+            session.checkout_code,
             session.delivery_format,
         )
 

@@ -11,9 +11,10 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from podium.config import Settings, get_settings
-from podium.kit.db import Database, create_database
+from podium.kit.db import Database
 from podium.kit.pubsub import create_broker
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
+from podium.reactions import open_database
 from podium.web import health
 from podium.web.api.dialect import mount_dialect
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
@@ -21,6 +22,7 @@ from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
 from podium.web.pages.app import create_certificates_app, create_pages_app
 from podium.web.pages.attendee.express import ExpressLane
+from podium.web.realtime import messages
 from podium.web.realtime.hub import Hub
 from podium.web.realtime.router import LiveSocketsFirst
 from podium.web.runtime import Runtime
@@ -44,7 +46,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     opens one from the settings when it starts and closes it when it stops."""
     settings = settings or get_settings()
     owns_database = database is None
-    database = database or create_database(
+    database = database or open_database(
         settings.database_url,
         pool_size=settings.database_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     owns_broker = database.broker is None
     broker = database.broker or create_broker(settings.redis_url, prefix=settings.redis_prefix)
     database.broker = broker
+    messages.install(database)  # what commits reaches the sessions' sockets
     hub = Hub(broker=broker, database=database)
     runtime = Runtime(
         settings=settings,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+import pytest
 from sqlalchemy import func, select
 
 from podium.enums import PollType
@@ -219,3 +221,128 @@ async def test_a_vote_the_poll_refuses_goes_the_full_way_and_writes_nothing(
     assert response.status_code == 400
     assert parse(response.text).by_id("polls").alerts() == ["There is no choice 7 in this poll."]
     assert await _count(db, Vote) == 0
+
+
+# --- the two ways in answer alike ------------------------------------------------------------
+# The lane and the page's route run one implementation of the check-in form's checks
+# (checkin_form.admit_checkin). A form larger than the lane takes goes straight to the route,
+# so each case below is answered once by each way, and both must give the same answer.
+
+WAYS = {"lane": {}, "full route": {"padding": "x" * 9000}}
+
+
+async def _answer(response: httpx.Response, db: Database) -> tuple[object, ...]:
+    """Status, where it sends, whether it says when to retry, the alerts, the records made."""
+    alerts = parse(response.text).alerts() if response.status_code >= 400 else []
+    return (
+        response.status_code,
+        response.headers.get("location", ""),
+        response.headers.get("retry-after") is not None,
+        alerts,
+        await _count(db, Checkin),
+    )
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_a_wrong_check_in_code_is_refused_and_counted_alike_both_ways(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event, checkin_code="Lotus")
+    browser = await joined(new_browser, event)
+    answers = []
+    for guess in range(6):
+        nonce = await _ready(browser, event, session)
+        response = await browser.post(
+            f"{page_url(event, session)}/checkin",
+            {"nonce": nonce, "code": f"guess{guess}", **WAYS[way]},
+        )
+        answers.append(await _answer(response, db))
+
+    message = "That is not this session's code to check in; check it and try again."
+    wrong = (400, "", False, [message], 0)
+    assert answers == [wrong] * 5 + [(429, "", True, [], 0)]
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_a_hybrid_session_without_a_delivery_format_is_refused_alike_both_ways(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event, delivery_format="hybrid")
+    browser = await joined(new_browser, event)
+    nonce = await _ready(browser, event, session)
+
+    response = await browser.post(
+        f"{page_url(event, session)}/checkin", {"nonce": nonce, **WAYS[way]}
+    )
+
+    assert await _answer(response, db) == (
+        400,
+        "",
+        False,
+        ["Choose how you attend, in person or virtually."],
+        0,
+    )
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_a_browser_that_has_not_joined_is_sent_to_join_alike_both_ways(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await new_browser()
+    await browser.get(f"/e/{event.uri}")
+
+    response = await browser.post(
+        f"{page_url(event, session)}/checkin", {"nonce": "n-1", **WAYS[way]}
+    )
+
+    assert await _answer(response, db) == (
+        303,
+        f"/e/{event.uri}?next={page_url(event, session)}/checkin",
+        False,
+        [],
+        0,
+    )
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_a_check_in_without_the_forms_token_is_refused_alike_both_ways(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    nonce = await _ready(browser, event, session)
+
+    response = await browser.http.post(
+        f"{page_url(event, session)}/checkin", data={"nonce": nonce, **WAYS[way]}
+    )
+
+    assert (response.status_code, await _count(db, Checkin)) == (403, 0)
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_an_htmx_check_in_is_answered_with_its_section_alike_both_ways(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    nonce = await _ready(browser, event, session)
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(
+        f"{page_url(event, session)}/checkin", {"nonce": nonce, **WAYS[way]}, htmx=True
+    )
+
+    section = parse(response.text)
+    assert (response.status_code, response.headers["hx-trigger"], section.alerts()) == (
+        200,
+        "podium-my-attendance",
+        ["You are checked in."],
+    )
+    assert await _count(db, Checkin) == 1
+    assert (db.group_commit.batches_committed > batches) == (way == "lane")

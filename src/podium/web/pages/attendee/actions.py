@@ -9,26 +9,42 @@ request counts once.
 
 from __future__ import annotations
 
-from fastapi import Depends, Response
+from functools import partial
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.exceptions import HTTPException
 
 from podium.attendance.errors import CheckinNotFound, WrongCheckinCode, WrongCheckoutCode
 from podium.attendance.service import (
     attendee_session_status,
     get_checkin,
-    perform_checkin,
     perform_checkout,
     set_attendee_note,
     submit_codeword,
 )
 from podium.enums import AttendanceSource
 from podium.evaluations.service import evaluation_form, submit_evaluation
+from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput, PodiumError
 from podium.live.service import ask_question, cast_vote, get_poll, get_question, upvote_question
 from podium.web.auth import throttle
+from podium.web.auth.csrf import CsrfFailed
+from podium.web.deps import get_runtime, get_uow
 from podium.web.pages.attendee import forms
-from podium.web.pages.attendee.page import Visit, visit
+from podium.web.pages.attendee.checkin_form import (
+    LEFT_NOTHING,
+    THROTTLE_KIND,
+    CheckinForm,
+    CheckinRefused,
+    Refusal,
+    admit_checkin,
+)
+from podium.web.pages.attendee.page import Visit, done_url, visit, visit_of
 from podium.web.pages.attendee.views import Message
+from podium.web.pages.deps import NeedsJoin
 from podium.web.pages.routing import page_router
+from podium.web.pages.templates import is_htmx
 
 router = page_router()
 
@@ -43,32 +59,53 @@ def _at(here: Visit) -> str:
 
 
 @router.post("/{event_uri}/s/{session_id}/checkin")
-async def checkin(here: Visit = Depends(visit)) -> Response:
-    form = await here.request.form()
-    code = forms.text_field(form, "code")
-    if here.session.checkin_code:
-        await throttle.ensure_allowed(
-            here.request, "checkin-code", scope=_at(here), attendee_id=here.attendee.id
-        )
+async def checkin(
+    request: Request, event_uri: str, session_id: str, uow: UnitOfWork = Depends(get_uow)
+) -> Response:
+    """The form the express lane did not answer: the same checks and write
+    (``checkin_form.admit_checkin``), in this request's unit of work, answered the page's way."""
+    form = CheckinForm.of(partial(forms.text_field, await request.form()))
     try:
-        await perform_checkin(
-            here.uow,
-            session=here.session,
-            attendee=here.attendee,
-            code=code,
-            source=AttendanceSource.WEB,
-            delivery_format=forms.delivery_format(here.session, form),
-            nonce=forms.text_field(form, "nonce"),
+        job = await admit_checkin(
+            get_runtime(request),
+            request,
+            event_uri=event_uri,
+            session_public_id=session_id,
+            form=form,
         )
-    except WrongCheckinCode as exc:
-        if code and code.strip():  # a blank code is a slip, not a guess
+        done = await uow.run(job)
+    except CheckinRefused as refused:
+        raise await _refusal(request, uow, refused, event_uri, session_id) from None
+    except PodiumError as exc:
+        here = await visit_of(request, uow, event_uri=event_uri, session_id=session_id)
+        if isinstance(exc, WrongCheckinCode) and form.guesses_a_code:
             await throttle.record_failure(
-                here.request, "checkin-code", scope=_at(here), attendee_id=here.attendee.id
+                request, THROTTLE_KIND, scope=_at(here), attendee_id=here.attendee.id
             )
         return await here.failed("attendance", exc)
-    except PodiumError as exc:
-        return await here.failed("attendance", exc)
-    return await here.done("attendance", "checked-in")
+    if not is_htmx(request):
+        return RedirectResponse(
+            done_url(event_uri, session_id, "attendance", "checked-in"), status_code=303
+        )
+    if not done.left_others:
+        request.scope[LEFT_NOTHING] = True
+    here = await visit_of(request, uow, event_uri=event_uri, session_id=session_id)
+    return await here.done_fragment("attendance", "checked-in")
+
+
+async def _refusal(
+    request: Request, uow: UnitOfWork, refused: CheckinRefused, event_uri: str, session_id: str
+) -> Exception:
+    """What the page answers a refused check-in with (raised by the caller)."""
+    if refused.refusal is Refusal.FORGED:
+        return CsrfFailed()
+    if refused.refusal is Refusal.THROTTLED:
+        return throttle.TooManyAttempts(refused.retry_after or 1)
+    # the page's own reads answer the others: the join page, or no such session (404)
+    here = await visit_of(request, uow, event_uri=event_uri, session_id=session_id)
+    if refused.refusal is Refusal.NOT_JOINED:
+        return NeedsJoin(here.event, request.url.path)
+    return HTTPException(404)
 
 
 @router.post("/{event_uri}/s/{session_id}/checkout")

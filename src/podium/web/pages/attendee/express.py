@@ -22,7 +22,9 @@ its section saying so, rendered by the application once the write has committed 
 Everything else goes on to the application with the body the lane already read, and the full
 route answers it the full way: the join page, a message in its section, the 4xx page, counting
 a wrong check-in code. A job that fails has written nothing, so the full route starts from the
-same state. The lane changes how fast a form is answered, never what the answer is.
+same state. The lane changes how fast a form is answered, never what the answer is: a check-in
+is checked and written by the same code either way (``checkin_form.admit_checkin``), which the
+lane runs in the group commit and the route in its unit of work.
 """
 
 from __future__ import annotations
@@ -30,21 +32,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from podium.attendance.service import record_checkin
-from podium.enums import AttendanceSource
 from podium.kit.errors import PodiumError
 from podium.kit.text import find_unstorable
 from podium.kit.writer import Work
 from podium.live.service import record_vote, visited_poll
-from podium.program.service import visited_session
-from podium.web.auth import csrf, identity, throttle
+from podium.web.auth import csrf, identity
 from podium.web.metrics import ROUTE_TEMPLATE_KEY
-from podium.web.pages.attendee.forms import chosen_delivery_format
+from podium.web.pages.attendee.checkin_form import (
+    LEFT_NOTHING,
+    CheckinForm,
+    CheckinRefused,
+    admit_checkin,
+)
 from podium.web.pages.attendee.page import done_url
 from podium.web.runtime import Runtime
 from podium.web.urls import PAGES_PREFIX
@@ -59,6 +65,7 @@ _FORM_TYPE = b"application/x-www-form-urlencoded"
 _ANSWER_FIELDS = ("choice", "choices", "rating", "text")
 
 Fields = dict[str, list[str]]
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +104,11 @@ class ExpressLane:
             await self.app(scope, _replaying(read, receive), send)
             return
         scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
-        section, what = done
+        section, what, told = done
         event_uri, session_id = found["event_uri"], found["session_id"]
         if _is_htmx(scope):
             fragment = f"{PAGES_PREFIX}/{event_uri}/s/{session_id}/fragments/{section}"
-            await self.app(_get(scope, fragment, f"done={what}"), _no_body, send)
+            await self.app({**_get(scope, fragment, f"done={what}"), **told}, _no_body, send)
             return
         location = done_url(event_uri, session_id, section, what)
         await send(
@@ -149,103 +156,94 @@ class ExpressLane:
 
     async def _answer(
         self, scope: Scope, found: re.Match[str], fields: Fields
-    ) -> tuple[str, str] | None:
-        """Once the job has committed, the section of the form and what it did (a key of
-        ``page.DONE``); None to pass the form on."""
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """Once the job has committed, the section of the form, what it did (a key of
+        ``page.DONE``) and what the section's rendering is told of it (scope keys); None to
+        pass the form on."""
+        connection = HTTPConnection(scope)
+        event_uri, session_id = found["event_uri"], found["session_id"]
+        poll_id = found.groupdict().get("poll_id")
+        if poll_id is None:
+            return await self._check_in(connection, event_uri, session_id, fields)
+        return await self._vote(connection, event_uri, session_id, poll_id, fields)
+
+    async def _check_in(
+        self, connection: HTTPConnection, event_uri: str, session_id: str, fields: Fields
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """The page's own checks and write (``checkin_form``), run in the group commit."""
+        try:
+            job = await admit_checkin(
+                self.runtime,
+                connection,
+                event_uri=event_uri,
+                session_public_id=session_id,
+                form=CheckinForm.of(partial(_last, fields)),
+            )
+        except CheckinRefused:
+            return None
+        done = await self._run(job)
+        if done is None:
+            return None
+        return "attendance", "checked-in", {} if done.left_others else {LEFT_NOTHING: True}
+
+    async def _vote(
+        self,
+        connection: HTTPConnection,
+        event_uri: str,
+        session_id: str,
+        poll_id: str,
+        fields: Fields,
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        scope = connection.scope
         browser = csrf.browser_cookie(scope)
         secret_key = self.runtime.secret_key
         if browser is None or not csrf.token_matches(
             secret_key, browser, _last(fields, csrf.FIELD)
         ):
             return None
-        connection = HTTPConnection(scope)
         joined = identity.joined(connection)
         if joined is None:
             return None
         event_id, attendee_id = joined
-        event_uri, session_id = found["event_uri"], found["session_id"]
+        answer = _vote_answer(fields)
+        if answer is None:
+            return None
+        choices, rating, text = answer
+        nonce = _last(fields, "nonce")
 
-        def admitted(app_password: str | None) -> bool:
-            return identity.gave_app_password(connection, event_id, app_password)
-
-        poll_id = found.groupdict().get("poll_id")
-        if poll_id is not None:
-            answer = _vote_answer(fields)
-            if answer is None:
-                return None
-            choices, rating, text = answer
-            nonce = _last(fields, "nonce")
-
-            def vote(work: Work) -> int:
-                visited = visited_poll(
-                    work,
-                    event_id=event_id,
-                    event_uri=event_uri,
-                    session_public_id=session_id,
-                    poll_public_id=poll_id,
-                )
-                if visited is None or not admitted(visited.app_password):
-                    raise _PassOn
-                return record_vote(
-                    work,
-                    poll=visited.poll,
-                    attendee_id=attendee_id,
-                    choices=choices,
-                    rating=rating,
-                    text=text,
-                    nonce=nonce,
-                )
-
-            return ("polls", "voted") if await self._run(vote) else None
-
-        code = _last(fields, "code")
-        if code and code.strip():  # a guess at the session's code: limited like the full route
-            client = scope.get("client")
-            try:
-                await throttle.ensure_allowed_for(
-                    self.runtime,
-                    "checkin-code",
-                    scope=throttle.event_scope(event_id),
-                    address=client[0] if client else None,
-                    browser=browser,
-                    attendee_id=attendee_id,
-                )
-            except throttle.TooManyAttempts:
-                return None
-        given_format, nonce = _last(fields, "delivery_format"), _last(fields, "nonce")
-
-        def checkin(work: Work) -> int:
-            visited = visited_session(
+        def vote(work: Work) -> int:
+            visited = visited_poll(
                 work,
                 event_id=event_id,
                 event_uri=event_uri,
                 session_public_id=session_id,
+                poll_public_id=poll_id,
             )
-            if visited is None or not admitted(visited.app_password):
+            if visited is None or not identity.gave_app_password(
+                connection, event_id, visited.app_password
+            ):
                 raise _PassOn
-            session = visited.session
-            return record_checkin(
+            return record_vote(
                 work,
-                session=session,
+                poll=visited.poll,
                 attendee_id=attendee_id,
-                code=code,
-                source=AttendanceSource.WEB,
-                delivery_format=chosen_delivery_format(session.delivery_format, given_format),
+                choices=choices,
+                rating=rating,
+                text=text,
                 nonce=nonce,
             )
 
-        return ("attendance", "checked-in") if await self._run(checkin) else None
+        return ("polls", "voted", {}) if await self._run(vote) is not None else None
 
-    async def _run(self, job: Callable[[Work], int]) -> bool:
-        """Whether ``job`` committed; False when it failed (it wrote nothing)."""
+    async def _run(self, job: Callable[[Work], T]) -> T | None:
+        """What ``job`` returned, once committed; None when it failed (it wrote nothing)."""
         try:
-            await self.runtime.database.group_commit.run(job)
-        except (PodiumError, _PassOn):
-            return False
+            return await self.runtime.database.group_commit.run(job)
+        except (PodiumError, CheckinRefused, _PassOn):
+            return None
         except Exception:  # the full route will meet it too, and answer for it
             log.warning("the express lane passed a form on after an error", exc_info=True)
-            return False
-        return True
+            return None
 
 
 def _last(fields: Fields, name: str) -> str | None:

@@ -30,9 +30,10 @@ from podium.web import urls
 from podium.web.deps import get_uow
 from podium.web.pages import timing
 from podium.web.pages.attendee import views
+from podium.web.pages.attendee.checkin_form import LEFT_NOTHING
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message
-from podium.web.pages.deps import page_event, page_session, require_attendee
+from podium.web.pages.deps import current_attendee, page_event, page_session, require_attendee
 from podium.web.pages.routing import page_router
 from podium.web.pages.templates import day_label, is_htmx, render
 from podium.web.statuses import STATUS_BY_KIND
@@ -97,7 +98,15 @@ class Visit:
         """What the sections ``names`` show; a fixed number of queries."""
         session = session or self.session
         status = (
-            await attendee_session_status(self.uow, session=session, attendee=self.attendee)
+            await attendee_session_status(
+                self.uow,
+                session=session,
+                attendee=self.attendee,
+                # the attendance section's notices: other sessions a check-in leaves or left
+                # (not looked for right after a check-in known to have left none)
+                other_sessions="attendance" in names
+                and not self.request.scope.get(LEFT_NOTHING, False),
+            )
             if _RECORD.intersection(names)
             else None
         )
@@ -112,6 +121,7 @@ class Visit:
             "note_draft": None,
             "clock": views.local_clock(self.event.timezone),
             "credits": views.credits_text,
+            "sessions_text": views.sessions_text,
             "day_label": day_label,
             "time_range": views.time_range,
             "presenter_names": views.presenter_names,
@@ -206,6 +216,15 @@ async def visit(
     session: EventSession = Depends(page_session),
     uow: UnitOfWork = Depends(get_uow),
 ) -> Visit:
+    return Visit(request=request, uow=uow, event=event, session=session, attendee=attendee)
+
+
+async def visit_of(request: Request, uow: UnitOfWork, *, event_uri: str, session_id: str) -> Visit:
+    """:func:`visit` for a handler that reads its page only after writing (the check-in form):
+    the same reads and the same answers (the join page, 404)."""
+    event = await page_event(event_uri, uow)
+    attendee = await require_attendee(request, event, await current_attendee(request, event, uow))
+    session = await page_session(session_id, event, uow)
     return Visit(request=request, uow=uow, event=event, session=session, attendee=attendee)
 
 

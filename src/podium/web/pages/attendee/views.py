@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from podium.attendance.types import OtherSession
 from podium.enums import PollState, PollType
 from podium.kit.errors import PodiumError
 from podium.live.service import AudiencePoll, vote_answer
@@ -54,6 +55,20 @@ def times_text(start_time: dt.time | None, end_time: dt.time | None) -> str:
     if start and end:
         return f"{start}\N{EN DASH}{end}"
     return start or (f"until {end}" if end else "")
+
+
+def sessions_text(sessions: Sequence[OtherSession]) -> str:
+    """Other sessions as a notice names them: "Keynote (09:00-10:00)" (en dash), "A (…) and
+    B (…)"."""
+    named = [
+        f"{session.name} ({times})"
+        if (times := times_text(session.start_time, session.end_time))
+        else session.name
+        for session in sessions
+    ]
+    if len(named) <= 1:
+        return "".join(named)
+    return f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def event_dates(event: Event) -> str:
