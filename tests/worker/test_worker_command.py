@@ -81,19 +81,20 @@ async def test_podium_worker_checks_out_at_the_session_end_and_tells_the_session
     assert (worker.returncode, errors.splitlines()) == (
         0,
         [
-            "podium worker: running session-end check-out; Ctrl+C stops it",
+            "podium worker: running session-end check-out, mail delivery; Ctrl+C stops it",
             "podium worker: stopped",
         ],
     )
 
 
 async def test_podium_worker_with_no_duty_on_says_so_and_exits_1(db: Database) -> None:
-    worker = _start_worker(db, PODIUM_SESSION_END_CHECK_SECONDS="0")
+    worker = _start_worker(db, PODIUM_SESSION_END_CHECK_SECONDS="0", PODIUM_MAIL_CHECK_SECONDS="0")
 
     _out, errors = await asyncio.to_thread(worker.communicate, timeout=60)
 
     assert (worker.returncode, errors) == (
         1,
-        "error: no background duty is on: PODIUM_SESSION_END_CHECK_SECONDS is 0; set it to how "
-        "often to check out attendees of sessions that have ended\n",
+        "error: no background duty is on: PODIUM_SESSION_END_CHECK_SECONDS and "
+        "PODIUM_MAIL_CHECK_SECONDS are both 0; set one of them to how often to check out "
+        "attendees of sessions that have ended, or to send queued mail\n",
     )

@@ -1,5 +1,5 @@
-"""``podium worker``: the background duties of ``podium serve`` (the session-end check-out, and
-the deliveries later issues add), run alone, without serving HTTP, until interrupted."""
+"""``podium worker``: the background duties of ``podium serve`` (the session-end check-out, the
+delivery of queued mail), run alone, without serving HTTP, until interrupted."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ async def _work(settings: Settings) -> None:
     try:
         if not duties.names:
             fail(
-                "no background duty is on: PODIUM_SESSION_END_CHECK_SECONDS is 0; set it to "
-                "how often to check out attendees of sessions that have ended"
+                "no background duty is on: PODIUM_SESSION_END_CHECK_SECONDS and "
+                "PODIUM_MAIL_CHECK_SECONDS are both 0; set one of them to how often to check "
+                "out attendees of sessions that have ended, or to send queued mail"
             )
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
