@@ -264,16 +264,11 @@ def _clock(event: Event, at: datetime) -> str:
     return at.astimezone(event_zone(event)).strftime("%H:%M")
 
 
-@router.post(DESK + "/checkin")
-async def checkin(
-    request: Request,
-    attendee: int = Form(...),
-    nonce: str | None = Form(None),
-    event: Event = Depends(require_event_moderator),
-    session: EventSession = Depends(page_session),
-    uow: UnitOfWork = Depends(get_uow),
-) -> Response:
-    person = await get_attendee(uow, event=event, attendee_id=attendee)
+async def _check_in(
+    uow: UnitOfWork, event: Event, session: EventSession, person: Attendee, *, nonce: str | None
+) -> Notice:
+    """Check ``person`` in at the kiosk (with the session's own code: the kiosk is staffed, in
+    person) and say so; already checked in is said, not refused."""
     now = utcnow()
     try:
         await perform_checkin(
@@ -287,9 +282,21 @@ async def checkin(
             at=now,
         )
     except AlreadyCheckedIn:
-        notice = Notice(text=f"{_name(person)} is already checked in.", level="ok")
-    else:
-        notice = Notice(text=f"Checked in {_name(person)} at {_clock(event, now)}.", level="ok")
+        return Notice(text=f"{_name(person)} is already checked in.", level="ok")
+    return Notice(text=f"Checked in {_name(person)} at {_clock(event, now)}.", level="ok")
+
+
+@router.post(DESK + "/checkin")
+async def checkin(
+    request: Request,
+    attendee: int = Form(...),
+    nonce: str | None = Form(None),
+    event: Event = Depends(require_event_moderator),
+    session: EventSession = Depends(page_session),
+    uow: UnitOfWork = Depends(get_uow),
+) -> Response:
+    person = await get_attendee(uow, event=event, attendee_id=attendee)
+    notice = await _check_in(uow, event, session, person, nonce=nonce)
     return await _after_action(request, uow, event, session, notice)
 
 
@@ -355,21 +362,7 @@ async def walk_in(
         context = await _desk_context(uow, event, session, query="", notice=None, walk_in=refused)
         template = "kiosk/_desk.html" if is_htmx(request) else "kiosk/desk.html"
         return render(request, template, context, status=400)
-    now = utcnow()
-    try:
-        await perform_checkin(
-            uow,
-            session=session,
-            attendee=person,
-            code=session.checkin_code,
-            source=AttendanceSource.KIOSK,
-            delivery_format=DeliveryFormat.IN_PERSON,
-            at=now,
-        )
-    except AlreadyCheckedIn:
-        notice = Notice(text=f"{_name(person)} is already checked in.", level="ok")
-    else:
-        notice = Notice(text=f"Checked in {_name(person)} at {_clock(event, now)}.", level="ok")
+    notice = await _check_in(uow, event, session, person, nonce=None)
     return await _after_action(request, uow, event, session, notice)
 
 
