@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 
 from podium.kit.db import UnitOfWork
 from podium.models import Attendee, EmailProof, Event
@@ -37,20 +37,27 @@ async def delete_replaced(
     )
 
 
+def _live_proofs(event: Event, now: datetime) -> Select[EmailProof, Attendee]:
+    """The unused, unexpired proofs of ``event``, each with its attendee."""
+    return (
+        select(EmailProof, Attendee)
+        .join(Attendee, Attendee.id == EmailProof.attendee_id)
+        .where(
+            EmailProof.event_id == event.id,
+            EmailProof.used_at.is_(None),
+            EmailProof.expires_at > now,
+        )
+    )
+
+
 async def pending_for_device(
     uow: UnitOfWork, *, event: Event, device_hash: str, now: datetime
 ) -> tuple[EmailProof, Attendee] | None:
     """The device's newest unused, unexpired proof at ``event`` with its attendee."""
     row = (
         await uow.session.execute(
-            select(EmailProof, Attendee)
-            .join(Attendee, Attendee.id == EmailProof.attendee_id)
-            .where(
-                EmailProof.event_id == event.id,
-                EmailProof.device_hash == device_hash,
-                EmailProof.used_at.is_(None),
-                EmailProof.expires_at > now,
-            )
+            _live_proofs(event, now)
+            .where(EmailProof.device_hash == device_hash)
             .order_by(EmailProof.id.desc())
             .limit(1)
         )
@@ -64,14 +71,7 @@ async def by_token(
     """The unused, unexpired proof of ``event`` whose link token has this hash."""
     row = (
         await uow.session.execute(
-            select(EmailProof, Attendee)
-            .join(Attendee, Attendee.id == EmailProof.attendee_id)
-            .where(
-                EmailProof.event_id == event.id,
-                EmailProof.token_hash == token_hash,
-                EmailProof.used_at.is_(None),
-                EmailProof.expires_at > now,
-            )
+            _live_proofs(event, now).where(EmailProof.token_hash == token_hash)
         )
     ).first()
     return (row[0], row[1]) if row is not None else None
