@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 
 from podium.config import Settings
 from podium.kit.db import Database
@@ -23,14 +21,9 @@ from podium.web.api.dialects.conferences_io import evaluation_responses
 from podium.web.app import create_app
 from podium.web.pages.attendee import home
 from tests.conftest import make_event_with_key
+from tests.in_loop import serving
 
 WAIT_SECONDS = 15
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:  # the test runner keeps its signal handlers
-        yield
 
 
 @dataclass
@@ -65,22 +58,8 @@ class Connection:
 @pytest.fixture
 async def served(db: Database, settings: Settings) -> AsyncIterator[str]:
     """``host:port`` of uvicorn serving the application in the test's event loop."""
-    app = create_app(settings=settings, database=db)
-    listening = socket.socket()
-    listening.bind(("127.0.0.1", 0))
-    host, port = listening.getsockname()
-    server = _Server(uvicorn.Config(app, log_level="critical", lifespan="on"))
-    serving = asyncio.get_running_loop().create_task(server.serve(sockets=[listening]))
-    try:
-        while not server.started:
-            if serving.done():
-                serving.result()
-            await asyncio.sleep(0.01)
+    async with serving(create_app(settings=settings, database=db)) as (host, port):
         yield f"{host}:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(serving, WAIT_SECONDS)
-        listening.close()
 
 
 @contextlib.asynccontextmanager

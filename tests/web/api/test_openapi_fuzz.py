@@ -19,8 +19,7 @@ import asyncio
 import contextlib
 import itertools
 import os
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,7 +28,6 @@ import httpx
 import pytest
 import requests
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -59,11 +57,11 @@ from podium.live.service import ask_question, cast_vote, create_poll, open_poll
 from podium.web.app import create_app
 from tests.conftest import make_event_with_key
 from tests.factories import add_presenter, make_attendee, make_session
+from tests.in_loop import serving
 
 WEB, KIOSK = AttendanceSource.WEB, AttendanceSource.KIOSK
 
 EXAMPLES = int(os.environ.get("PODIUM_FUZZ_EXAMPLES", "25"))
-WAIT_SECONDS = 15
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -189,31 +187,11 @@ async def _seed_conferences_io(db: Database) -> Seeded:
 DIALECTS = [FuzzedDialect("conferences_io", "/api/v2", _seed_conferences_io)]
 
 
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:  # the test runner keeps its signal handlers
-        yield
-
-
 @contextlib.asynccontextmanager
 async def _served(db: Database, settings: Settings) -> AsyncIterator[str]:
     """The base URL of uvicorn serving Podium in this event loop."""
-    app = create_app(settings=settings, database=db)
-    listening = socket.socket()
-    listening.bind(("127.0.0.1", 0))
-    host, port = listening.getsockname()
-    server = _Server(uvicorn.Config(app, log_level="critical", lifespan="on"))
-    serving = asyncio.get_running_loop().create_task(server.serve(sockets=[listening]))
-    try:
-        while not server.started:
-            if serving.done():
-                serving.result()
-            await asyncio.sleep(0.01)
+    async with serving(create_app(settings=settings, database=db)) as (host, port):
         yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(serving, WAIT_SECONDS)
-        listening.close()
 
 
 def _order(operation: APIOperation) -> tuple[bool, int, str]:
