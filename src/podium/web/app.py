@@ -16,10 +16,10 @@ from podium.kit.pubsub import create_broker
 from podium.kit.ratelimit import AttemptLimiter, MemoryAttemptLimiter, RedisAttemptLimiter
 from podium.reactions import open_database
 from podium.web import health
-from podium.web.api.dialect import mount_dialect
 from podium.web.api.dialects.conferences_io.router import create_conferences_io_app
 from podium.web.limits import BodySizeLimit
 from podium.web.metrics import Metrics, RequestMetrics, create_metrics_router
+from podium.web.mounts import mount_whole
 from podium.web.pages.app import create_certificates_app, create_pages_app
 from podium.web.pages.attendee.express import ExpressLane
 from podium.web.realtime import messages
@@ -85,9 +85,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="Podium", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     for prefix, create_dialect_app in DIALECTS:
-        mount_dialect(app, prefix, create_dialect_app(runtime))
-    app.mount(PAGES_PREFIX, create_pages_app(runtime))
-    app.mount(CERTIFICATES_PREFIX, create_certificates_app(runtime))
+        mount_whole(app, prefix, create_dialect_app(runtime))
+    mount_whole(app, PAGES_PREFIX, create_pages_app(runtime))
+    mount_whole(app, CERTIFICATES_PREFIX, create_certificates_app(runtime))
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIRECTORY), name="static")
     app.include_router(health.router)
     # inside the body limit and the metrics: the common check-ins and votes, before routing

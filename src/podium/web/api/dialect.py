@@ -11,7 +11,6 @@ interactive documentation at ``/docs`` with no asset from another host.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,6 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from starlette.datastructures import MutableHeaders
-from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.web.api.docs import docs_page
@@ -43,15 +41,6 @@ class Dialect:
     error: ErrorEnvelope
     error_schema: type[BaseModel]  # the error envelope, as the OpenAPI document shows it
     words: ErrorWords
-
-
-def mount_dialect(app: FastAPI, prefix: str, dialect_app: FastAPI) -> None:
-    """Serve ``dialect_app`` at ``prefix`` of ``app``: every path under the prefix, newlines
-    included. (Starlette's Mount matches the rest of the path with ``.*``, which stops at a
-    newline, so ``/api/v2/sessions/%0A`` would miss the dialect and get the root's 404.)"""
-    mount = Mount(prefix, app=dialect_app)
-    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
-    app.router.routes.append(mount)
 
 
 def create_dialect_app(runtime: Runtime, dialect: Dialect) -> FastAPI:
