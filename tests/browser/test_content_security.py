@@ -177,3 +177,19 @@ async def test_content_security_violations_are_caught(db: Database, people: Peop
     assert len(people.violations) == 2
     assert all("style-src" in violation for violation in people.violations)
     people.violations.clear()  # seen: the fixture's own check passes
+
+
+async def test_an_error_pages_go_back_link_goes_back_under_the_policy(
+    db: Database, people: People
+) -> None:
+    """The error page's "Go back" is a link the policy lets run (no javascript: address)."""
+    await _stage(db)
+    page = await people.phone()
+    await page.goto("/e/expo")
+    await page.goto("/e/no-such-event")
+    await expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+
+    await page.get_by_role("link", name="Go back").click()
+
+    await expect(page).to_have_url(re.compile(r"/e/expo$"))
+    assert people.violations == []

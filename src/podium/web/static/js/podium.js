@@ -21,6 +21,9 @@
 // the server's ping every 25 s) arrived for 60 s. A socket the server refused (4403: no access,
 // 4404: no such session) is not retried. Without JavaScript none of this runs and every form
 // still works as a plain POST.
+//
+// A link with data-back (the error page's "Go back") goes back in the tab's history instead of
+// to its href (a page to go to without JavaScript, or with no history).
 (function () {
   "use strict";
 
@@ -40,6 +43,13 @@
     }
     var path = document.body.dataset.live;
     if (path && "WebSocket" in window) new Live(path).start();
+  });
+
+  document.addEventListener("click", function (click) {
+    var link = click.target instanceof Element ? click.target.closest("a[data-back]") : null;
+    if (!link || window.history.length < 2) return;
+    click.preventDefault();
+    window.history.back();
   });
 
   function dispatch(name, detail) {
