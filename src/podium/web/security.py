@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,6 +42,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# as the ASGI message carries them, made once: the check-in burst passes through here
+_ENCODED = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 
 
 class SecurityHeaders:
@@ -62,9 +63,11 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
+                # an answer's own header of these names wins (the sign-in page sends a
+                # stricter Referrer-Policy); the others are added
+                own = list(message.get("headers") or ())
+                given = {name.lower() for name, _value in own}
+                message["headers"] = own + [pair for pair in _ENCODED if pair[0] not in given]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -386,6 +386,8 @@ async def test_sign_in_link_asks_first_then_signs_in_and_goes_on(
 
     assert link_in(mail).startswith("https://podium.test/e/example/signin/")
     assert (asked.status_code, asked_again.status_code) == (200, 200)
+    # the address holds the token: it is sent to no page, not even Podium's own
+    assert asked.headers.get_list("referrer-policy") == ["no-referrer"]
     assert parse(asked.text).texts(tag="h1") == ["Continue as Alex Example?"]
     assert parse(asked.text).buttons() == ["Continue as Alex Example"]
     assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/e/example/credits")
