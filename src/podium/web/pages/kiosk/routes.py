@@ -36,6 +36,7 @@ from podium.kit.errors import InvalidInput
 from podium.models import Attendee, Checkin, Event, EventSession
 from podium.people.service import find_or_create_attendee, get_attendee
 from podium.program.service import list_sessions
+from podium.verification.service import masked_email
 from podium.web import urls
 from podium.web.auth import identity, logins
 from podium.web.deps import get_runtime, get_uow
@@ -164,8 +165,7 @@ def _masked(email: str | None) -> str | None:
     """``a…@example.org``: enough to tell two namesakes apart, not to read out an address."""
     if not email or "@" not in email:
         return None
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}…@{domain}"
+    return masked_email(email)
 
 
 def _notices(request: Request) -> URLSafeTimedSerializer:
