@@ -22,6 +22,7 @@ import httpx
 import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from podium.config import Settings
 from podium.events.service import create_event
@@ -217,13 +218,12 @@ def count_queries(db: Database) -> Any:
             if head not in {"BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE"}:
                 counter.statements.append(statement)
 
-        engines = {db.write_engine.sync_engine, db.read_engine.sync_engine}
-        for engine in engines:
-            sa_event.listen(engine, "before_cursor_execute", _on_execute)
+        # every engine: the database's own and those it opens for its group commit's batch
+        # thread and its inline reads (``Database.read``)
+        sa_event.listen(Engine, "before_cursor_execute", _on_execute)
         try:
             yield counter
         finally:
-            for engine in engines:
-                sa_event.remove(engine, "before_cursor_execute", _on_execute)
+            sa_event.remove(Engine, "before_cursor_execute", _on_execute)
 
     return _count

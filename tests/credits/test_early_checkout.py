@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from podium.credits.early_checkout import credit_at_stake
-from podium.credits.types import CreditAtStake, CreditRules, EvaluationRule
-from podium.models import FieldOfStudy
+from podium.credits.types import CreditAtStake, CreditRules, EvaluationRule, FieldFacts
 
 STARTS = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
 ENDS = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
@@ -19,8 +18,8 @@ def at(minutes: int) -> datetime:
     return datetime(2026, 6, 1, 15, minutes, tzinfo=UTC)
 
 
-def _field(name: str = "Accounting", credits: str = "2", field_id: int = 1) -> FieldOfStudy:
-    return FieldOfStudy(id=field_id, name=name, credits=Decimal(credits), codewords=[])
+def _field(name: str = "Accounting", credits: str = "2", field_id: int = 1) -> FieldFacts:
+    return FieldFacts(id=field_id, name=name, credits=Decimal(credits), codeword_ids=())
 
 
 def _stake(
@@ -28,7 +27,7 @@ def _stake(
     now: datetime,
     *,
     rules: CreditRules = HALVES,
-    fields: list[FieldOfStudy] | None = None,
+    fields: list[FieldFacts] | None = None,
     starts: datetime | None = STARTS,
     ends: datetime | None = ENDS,
 ) -> tuple[CreditAtStake, ...]:

@@ -34,6 +34,8 @@ from podium.attendance.roster import (
     remove_checkins,
     total_time_attended,
 )
+from podium.attendance.section import AttendanceSection as AttendanceSection
+from podium.attendance.section import attendance_section as attendance_section
 from podium.attendance.status import attendee_session_status as attendee_session_status
 from podium.credits.service import audit_adjustment, computed_credits
 from podium.kit.clock import utcnow
@@ -48,7 +50,9 @@ from podium.models import (
 )
 
 __all__ = [
+    "AttendanceSection",
     "adjust_credits",
+    "attendance_section",
     "attendance_version",
     "attendee_session_status",
     "check_out_ended_sessions",

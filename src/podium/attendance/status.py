@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from podium.attendance import status_repository
 from podium.attendance._checks import check_same_event, instant
 from podium.attendance.codewords import tally_codewords
-from podium.attendance.leaving import windows_overlap
-from podium.attendance.types import FieldOfStudyAttendance, OtherSession
-from podium.credits.service import credit_at_stake, credit_rules
-from podium.credits.types import CreditAtStake, EvaluationRule
+from podium.attendance.types import FieldOfStudyAttendance
+from podium.credits.service import credit_rules
+from podium.credits.types import EvaluationRule
 from podium.enums import CheckinAction
 from podium.kit.db import UnitOfWork
 from podium.models import (
@@ -42,13 +41,8 @@ class AttendeeSessionStatus:
     the end of that date without an end time) has passed; False for a session without a date.
     ``evaluation_before_checkout``: the session's credit rules ask for the evaluation before
     the attendee checks out.
-
-    Asked for with ``other_sessions`` (the attendance section's notices):
-    ``overlapping`` — while not checked in here, the sessions they are checked in to whose
-    hours overlap this one's (checking in here checks them out of those); ``left_for_this`` —
-    while checked in, the sessions this stay's check-in checked them out of. While checked in
-    to a session that has not ended, ``credit_at_stake`` names each field of study where
-    checking out now earns less than staying to the end (``credits.early_checkout``).
+    The attendance section's own state (the stay, the sessions a check-in leaves, the credit
+    at stake) is ``attendance.section``'s.
     """
 
     checkin: Checkin | None
@@ -61,10 +55,6 @@ class AttendeeSessionStatus:
     evaluation_answers: tuple[EvaluationResponse, ...]
     session_ended: bool
     evaluation_before_checkout: bool = False
-    session_ends_at: dt.datetime | None = None
-    credit_at_stake: tuple[CreditAtStake, ...] = ()
-    overlapping: tuple[OtherSession, ...] = ()
-    left_for_this: tuple[OtherSession, ...] = ()
 
     @property
     def checked_out(self) -> bool:
@@ -91,11 +81,9 @@ async def attendee_session_status(
     session: EventSession,
     attendee: Attendee,
     at: dt.datetime | None = None,
-    other_sessions: bool = False,
 ) -> AttendeeSessionStatus:
     """``attendee``'s status in ``session`` as of ``at`` (default: now). Reads only; at most
-    nine queries whatever the numbers of codewords, history entries and answers, one more with
-    ``other_sessions``."""
+    nine queries whatever the numbers of codewords, history entries and answers."""
     check_same_event(session, attendee)
     now = instant(at)
     checkin = await status_repository.find_checkin_with_details(
@@ -112,13 +100,6 @@ async def attendee_session_status(
     rules = await credit_rules(uow, session=session)
     checked_in = checkin is not None and checkin.checked_in
     since = _latest(checkin, CheckinAction.CHECKIN) if checked_in else None
-    others = (
-        await status_repository.list_other_records(
-            uow, session_id=session.id, attendee_id=attendee.id
-        )
-        if other_sessions
-        else []
-    )
     return AttendeeSessionStatus(
         checkin=checkin,
         checked_in=checked_in,
@@ -134,54 +115,6 @@ async def attendee_session_status(
         evaluation_answers=tuple(answers),
         session_ended=window[1] is not None and window[1] <= now,
         evaluation_before_checkout=rules.evaluation_rule == EvaluationRule.FOR_CHECKOUT,
-        session_ends_at=window[1],
-        credit_at_stake=(
-            credit_at_stake(
-                checkin_id=checkin.id,
-                session_id=session.id,
-                session_name=session.name,
-                starts_at=window[0],
-                ends_at=window[1],
-                rules=rules,
-                fields=fields,
-                history=[(entry.action, entry.at) for entry in checkin.history],
-                submissions=[
-                    (submission.codeword_id, submission.submitted_at)
-                    for submission in checkin.codeword_submissions
-                    if submission.codeword_id is not None
-                ],
-                now=now,
-            )
-            if checkin is not None and checked_in
-            else ()
-        ),
-        overlapping=tuple(
-            _other(row)
-            for row in others
-            if not checked_in
-            and row.checked_in
-            and windows_overlap(
-                window, session_window(row.date, row.start_time, row.end_time, timezone)
-            )
-        ),
-        left_for_this=tuple(
-            _other(row)
-            for row in others
-            if since is not None
-            and not row.checked_in
-            and row.checkout_time is not None
-            and row.checkout_time >= since
-        ),
-    )
-
-
-def _other(row: status_repository.OtherRecord) -> OtherSession:
-    return OtherSession(
-        public_id=row.public_id,
-        name=row.name,
-        date=row.date,
-        start_time=row.start_time,
-        end_time=row.end_time,
     )
 
 

@@ -25,7 +25,6 @@ from podium.credits.types import (
     Submission,
 )
 from podium.enums import CheckinAction
-from podium.models import FieldOfStudy
 
 
 def credit_at_stake(
@@ -36,12 +35,12 @@ def credit_at_stake(
     starts_at: datetime | None,
     ends_at: datetime | None,
     rules: CreditRules,
-    fields: Sequence[FieldOfStudy],
+    fields: Sequence[FieldFacts],
     history: Iterable[tuple[str, datetime]],
     submissions: Iterable[tuple[int, datetime]],
     now: datetime,
 ) -> tuple[CreditAtStake, ...]:
-    """The fields of study (with their codewords loaded) where leaving ``now`` earns less than
+    """The fields of study (with the ids of their codewords) where leaving ``now`` earns less than
     staying to the session's end; none unless the record is checked in (its last history entry
     a check-in), the session has hours and has not ended. ``history``: the record's (action,
     at); ``submissions``: (codeword id, at) of its valid codewords."""
@@ -55,15 +54,7 @@ def credit_at_stake(
         name=session_name,
         starts_at=starts_at,
         ends_at=ends_at,
-        fields=tuple(
-            FieldFacts(
-                id=field.id,
-                name=field.name,
-                credits=field.credits,
-                codeword_ids=tuple(codeword.id for codeword in field.codewords),
-            )
-            for field in fields
-        ),
+        fields=tuple(fields),
         rules=rules,
     )
     record = RecordFacts(

@@ -34,6 +34,7 @@ from podium.credits.export import write_xlsx as write_xlsx
 from podium.credits.ledger import refresh_credits
 from podium.credits.rules import apply_change, resolve_rules
 from podium.credits.rules import describe as describe
+from podium.credits.rules import session_rules as session_rules
 from podium.credits.transcript import attendee_transcript as attendee_transcript
 from podium.credits.transcript import count_attendees_with_records as count_attendees_with_records
 from podium.credits.transcript import event_transcripts as event_transcripts

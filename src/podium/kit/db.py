@@ -70,15 +70,16 @@ def _sqlite_engine(
     return engine
 
 
-def _sqlite_batch_engine(url: str, *, busy_timeout_ms: int) -> Engine:
-    """The synchronous engine of the group commit's batch thread: one connection, writing."""
+def _sqlite_sync_engine(url: str, *, begin: str, busy_timeout_ms: int) -> Engine:
+    """A synchronous engine of one connection: the group commit's batch thread writes with one
+    (``BEGIN IMMEDIATE``), :meth:`Database.read` reads with another (``BEGIN``)."""
     engine = create_engine(
         url.replace("sqlite+aiosqlite:", "sqlite:", 1),
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         pool_size=1,
         max_overflow=0,
     )
-    _configure_sqlite(engine, begin="BEGIN IMMEDIATE", busy_timeout_ms=busy_timeout_ms)
+    _configure_sqlite(engine, begin=begin, busy_timeout_ms=busy_timeout_ms)
     return engine
 
 
@@ -117,6 +118,7 @@ class Database:
     _write_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _group_commit: GroupCommit | None = field(default=None, init=False, repr=False)
+    _inline_reads: Engine | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
@@ -129,7 +131,9 @@ class Database:
             self._group_commit = GroupCommit(
                 self,
                 sync_engine=(
-                    _sqlite_batch_engine(self.url, busy_timeout_ms=self.busy_timeout_ms)
+                    _sqlite_sync_engine(
+                        self.url, begin="BEGIN IMMEDIATE", busy_timeout_ms=self.busy_timeout_ms
+                    )
                     if self.is_sqlite
                     else None
                 ),
@@ -146,10 +150,34 @@ class Database:
         factory = self._write_sessions if write else self._read_sessions
         return UnitOfWork(factory(), broker=self.broker, subscribers=self.subscribers)
 
+    async def read(self, job: Job[T]) -> T:
+        """What the read job ``job`` (a group-commit job that writes nothing and emits nothing)
+        returns, run in a read transaction of its own.
+
+        On SQLite it runs right here, on the event loop's thread, on a synchronous connection
+        kept for it: a read of a few rows by their indexes takes tens of microseconds there,
+        less than handing each statement to the driver's thread and back costs, and WAL readers
+        never wait for the writer. Meant for the small reads of the pages' hottest answers (the
+        attendance section after a check-in); a read of thousands of rows belongs in a unit of
+        work, where it does not hold up the loop. On PostgreSQL it runs on a connection of the
+        read engine."""
+        if not self.is_sqlite:
+            async with self.read_engine.connect() as connection:
+                return await connection.run_sync(lambda sync: job(Work(sync)))
+        if self._inline_reads is None:
+            self._inline_reads = _sqlite_sync_engine(
+                self.url, begin="BEGIN", busy_timeout_ms=self.busy_timeout_ms
+            )
+        with self._inline_reads.connect() as connection:
+            return job(Work(connection))
+
     async def dispose(self) -> None:
         if self._group_commit is not None:
             await self._group_commit.close()
             self._group_commit = None
+        if self._inline_reads is not None:
+            self._inline_reads.dispose()
+            self._inline_reads = None
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

@@ -32,8 +32,12 @@ def _signer(secret_key: str) -> Signer:
 
 def csrf_token(request: Request) -> str:
     """The token to put in this response's forms."""
-    value: str = request.scope[_STATE_KEY]["value"]
-    signed: str = _signer(request.scope[_STATE_KEY]["secret"]).sign(value).decode()
+    return token_for(request.scope[_STATE_KEY]["secret"], request.scope[_STATE_KEY]["value"])
+
+
+def token_for(secret_key: str, cookie_value: str) -> str:
+    """The token of the forms of the browser whose cookie is ``cookie_value``."""
+    signed: str = _signer(secret_key).sign(cookie_value).decode()
     return signed
 
 

@@ -33,7 +33,6 @@ from podium.web.auth.csrf import CsrfFailed
 from podium.web.deps import get_runtime, get_uow
 from podium.web.pages.attendee import forms
 from podium.web.pages.attendee.checkin_form import (
-    LEFT_NOTHING,
     THROTTLE_KIND,
     CheckinForm,
     CheckinRefused,
@@ -73,7 +72,7 @@ async def checkin(
             session_public_id=session_id,
             form=form,
         )
-        done = await uow.run(job)
+        await uow.run(job)
     except CheckinRefused as refused:
         raise await _refusal(request, uow, refused, event_uri, session_id) from None
     except PodiumError as exc:
@@ -87,8 +86,6 @@ async def checkin(
         return RedirectResponse(
             done_url(event_uri, session_id, "attendance", "checked-in"), status_code=303
         )
-    if not done.left_others:
-        request.scope[LEFT_NOTHING] = True
     here = await visit_of(request, uow, event_uri=event_uri, session_id=session_id)
     return await here.done_fragment("attendance", "checked-in")
 

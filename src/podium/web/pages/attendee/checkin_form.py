@@ -22,19 +22,15 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 
 from podium.attendance.service import record_checkin
-from podium.domain_events import CheckedOut
 from podium.enums import AttendanceSource
 from podium.kit.writer import Job, Work
 from podium.program.service import visited_session
+from podium.program.types import SessionFacts
 from podium.web.auth import csrf, identity, throttle
 from podium.web.pages.attendee.forms import chosen_delivery_format
 from podium.web.runtime import Runtime
 
 THROTTLE_KIND = "checkin-code"
-# set on the request that renders the attendance section right after a check-in that left no
-# other session: the section then skips looking for the sessions it left (the htmx answer to a
-# check-in is the hot path of phones)
-LEFT_NOTHING = "podium.checkin_left_nothing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +67,12 @@ class Refusal(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class CheckedInHere:
-    """What an admitted check-in did: the record, and whether it checked the attendee out of
-    other sessions (whose hours overlap this one's)."""
+    """What an admitted check-in did: the record, of which attendee, in which session (what
+    its page's attendance section shows of it)."""
 
     checkin_id: int
-    left_others: bool
+    attendee_id: int
+    session: SessionFacts
 
 
 class CheckinRefused(Exception):
@@ -130,7 +127,6 @@ async def admit_checkin(
         session = visited.session
         if wait is not None and session.checkin_code:
             raise CheckinRefused(Refusal.THROTTLED, retry_after=wait)
-        emitted = len(work.events)
         checkin_id = record_checkin(
             work,
             session=session,
@@ -140,7 +136,6 @@ async def admit_checkin(
             delivery_format=chosen_delivery_format(session.delivery_format, form.delivery_format),
             nonce=form.nonce,
         )
-        left = any(isinstance(event, CheckedOut) for event in work.events[emitted:])
-        return CheckedInHere(checkin_id=checkin_id, left_others=left)
+        return CheckedInHere(checkin_id=checkin_id, attendee_id=attendee_id, session=session)
 
     return check_in

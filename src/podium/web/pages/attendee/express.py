@@ -10,8 +10,11 @@ answer goes out once that commit is done.
 
 The lane takes only the common case, and answers it exactly as the full route would: a plain
 form with a 303 back to the page (``?done=checked-in`` or ``?done=voted``), an htmx form with
-its section saying so, rendered by the application once the write has committed (``GET
-…/fragments/<section>?done=…``, with no write transaction):
+its section saying so, once the write has committed. An htmx check-in's attendance section is
+read on its own (``attendance.section``: a few Core statements, ``Database.read``) and rendered
+here (``page.attendance_answer``): the answer phones wait for at a keynote's doors costs a
+fraction of a page's reads. An htmx vote's polls section is rendered by the application
+(``GET …/fragments/polls?done=voted``, with no write transaction). The lane's conditions:
 
 - ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``;
 - a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``);
@@ -33,12 +36,14 @@ import logging
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from podium.attendance.service import attendance_section
+from podium.kit.clock import utcnow
 from podium.kit.errors import PodiumError
 from podium.kit.text import find_unstorable
 from podium.kit.writer import Work
@@ -46,12 +51,17 @@ from podium.live.service import record_vote, visited_poll
 from podium.web.auth import csrf, identity
 from podium.web.metrics import ROUTE_TEMPLATE_KEY
 from podium.web.pages.attendee.checkin_form import (
-    LEFT_NOTHING,
+    CheckedInHere,
     CheckinForm,
     CheckinRefused,
     admit_checkin,
 )
-from podium.web.pages.attendee.page import done_url
+from podium.web.pages.attendee.page import (
+    MY_ATTENDANCE_CHANGED,
+    NO_STORE,
+    attendance_answer,
+    done_url,
+)
 from podium.web.runtime import Runtime
 from podium.web.urls import PAGES_PREFIX
 
@@ -63,6 +73,8 @@ CHECKIN_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/checkin"
 VOTE_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/polls/{poll_id}/vote"
 _FORM_TYPE = b"application/x-www-form-urlencoded"
 _ANSWER_FIELDS = ("choice", "choices", "rating", "text")
+# the headers of the attendance section answering a check-in, as the page's route gives them
+_CHECKED_IN_HEADERS = (*NO_STORE.items(), *MY_ATTENDANCE_CHANGED.items())
 
 Fields = dict[str, list[str]]
 T = TypeVar("T")
@@ -104,11 +116,14 @@ class ExpressLane:
             await self.app(scope, _replaying(read, receive), send)
             return
         scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
-        section, what, told = done
+        section, what, checked_in = done
         event_uri, session_id = found["event_uri"], found["session_id"]
         if _is_htmx(scope):
+            if checked_in is not None:
+                await self._attendance(scope, send, event_uri, checked_in)
+                return
             fragment = f"{PAGES_PREFIX}/{event_uri}/s/{session_id}/fragments/{section}"
-            await self.app({**_get(scope, fragment, f"done={what}"), **told}, _no_body, send)
+            await self.app(_get(scope, fragment, f"done={what}"), _no_body, send)
             return
         location = done_url(event_uri, session_id, section, what)
         await send(
@@ -154,12 +169,41 @@ class ExpressLane:
         # text that cannot be stored: the full route refuses it with a 400 page
         return fields if find_unstorable(fields) is None else None
 
+    async def _attendance(
+        self, scope: Scope, send: Send, event_uri: str, checked_in: CheckedInHere
+    ) -> None:
+        """Answer an htmx check-in: its attendance section, read now that it has committed."""
+        session = checked_in.session
+        attendance = await self.runtime.database.read(
+            partial(
+                attendance_section,
+                session_id=session.id,
+                attendee_id=checked_in.attendee_id,
+                now=utcnow(),
+            )
+        )
+        browser = csrf.browser_cookie(scope)
+        assert browser is not None  # the job ran: the form carried this browser's token
+        body = attendance_answer(
+            event_uri=event_uri,
+            session=session,
+            attendance=attendance,
+            done="checked-in",
+            csrf_token=csrf.token_for(self.runtime.secret_key, browser),
+        )
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            *((name.lower().encode(), value.encode()) for name, value in _CHECKED_IN_HEADERS),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
     async def _answer(
         self, scope: Scope, found: re.Match[str], fields: Fields
-    ) -> tuple[str, str, dict[str, Any]] | None:
+    ) -> tuple[str, str, CheckedInHere | None] | None:
         """Once the job has committed, the section of the form, what it did (a key of
-        ``page.DONE``) and what the section's rendering is told of it (scope keys); None to
-        pass the form on."""
+        ``page.DONE``) and, for a check-in, what it did; None to pass the form on."""
         connection = HTTPConnection(scope)
         event_uri, session_id = found["event_uri"], found["session_id"]
         poll_id = found.groupdict().get("poll_id")
@@ -169,7 +213,7 @@ class ExpressLane:
 
     async def _check_in(
         self, connection: HTTPConnection, event_uri: str, session_id: str, fields: Fields
-    ) -> tuple[str, str, dict[str, Any]] | None:
+    ) -> tuple[str, str, CheckedInHere | None] | None:
         """The page's own checks and write (``checkin_form``), run in the group commit."""
         try:
             job = await admit_checkin(
@@ -184,7 +228,7 @@ class ExpressLane:
         done = await self._run(job)
         if done is None:
             return None
-        return "attendance", "checked-in", {} if done.left_others else {LEFT_NOTHING: True}
+        return "attendance", "checked-in", done
 
     async def _vote(
         self,
@@ -193,7 +237,7 @@ class ExpressLane:
         session_id: str,
         poll_id: str,
         fields: Fields,
-    ) -> tuple[str, str, dict[str, Any]] | None:
+    ) -> tuple[str, str, CheckedInHere | None] | None:
         scope = connection.scope
         browser = csrf.browser_cookie(scope)
         secret_key = self.runtime.secret_key
@@ -233,7 +277,7 @@ class ExpressLane:
                 nonce=nonce,
             )
 
-        return ("polls", "voted", {}) if await self._run(vote) is not None else None
+        return ("polls", "voted", None) if await self._run(vote) is not None else None
 
     async def _run(self, job: Callable[[Work], T]) -> T | None:
         """What ``job`` returned, once committed; None when it failed (it wrote nothing)."""

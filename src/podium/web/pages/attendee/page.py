@@ -13,29 +13,31 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi import Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException
 
-from podium.attendance.service import attendee_session_status
+from podium.attendance.service import AttendanceSection, attendance_section, attendee_session_status
 from podium.evaluations.service import evaluation_form
+from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
 from podium.live.service import audience_polls, audience_questions
 from podium.models import Attendee, Event, EventSession
 from podium.program.service import load_session
+from podium.program.types import SessionFacts
 from podium.web import urls
 from podium.web.deps import get_uow
 from podium.web.pages import timing
 from podium.web.pages.attendee import views
-from podium.web.pages.attendee.checkin_form import LEFT_NOTHING
 from podium.web.pages.attendee.forms import evaluation_field
 from podium.web.pages.attendee.views import Message
 from podium.web.pages.deps import current_attendee, page_event, page_session, require_attendee
 from podium.web.pages.routing import page_router
-from podium.web.pages.templates import day_label, is_htmx, render
+from podium.web.pages.templates import ENVIRONMENT, day_label, is_htmx, render
 from podium.web.statuses import STATUS_BY_KIND
 
 router = page_router()
@@ -52,7 +54,7 @@ FRAGMENTS = {
 }
 _ANCHORS = {"question-list": "questions"}
 _QUESTIONS = frozenset({"questions", "question-list"})
-_RECORD = frozenset({"attendance", "codewords", "evaluation", "note"})
+_RECORD = frozenset({"codewords", "evaluation", "note"})
 
 # ?done=<key> after a plain POST: the section and the sentence it shows
 DONE = {
@@ -98,20 +100,13 @@ class Visit:
         """What the sections ``names`` show; a fixed number of queries."""
         session = session or self.session
         status = (
-            await attendee_session_status(
-                self.uow,
-                session=session,
-                attendee=self.attendee,
-                # the attendance section's notices: other sessions a check-in leaves or left
-                # (not looked for right after a check-in known to have left none)
-                other_sessions="attendance" in names
-                and not self.request.scope.get(LEFT_NOTHING, False),
-            )
+            await attendee_session_status(self.uow, session=session, attendee=self.attendee)
             if _RECORD.intersection(names)
             else None
         )
         context: dict[str, Any] = {
             "event": self.event,
+            "event_uri": self.event.uri,
             "session": session,
             "attendee": self.attendee,
             "status": status,
@@ -127,6 +122,15 @@ class Visit:
             "presenter_names": views.presenter_names,
             "evaluation_field": evaluation_field,
         }
+        if "attendance" in names:
+            context["attendance"] = await self.uow.run(
+                partial(
+                    attendance_section,
+                    session_id=session.id,
+                    attendee_id=self.attendee.id,
+                    now=utcnow(),
+                )
+            )
         if "polls" in names:
             polls = await audience_polls(self.uow, session=session, attendee=self.attendee)
             context["polls"] = [views.poll_view(poll) for poll in polls]
@@ -207,6 +211,33 @@ class Visit:
         return await self.refused(
             name, views.error_message(exc), status=STATUS_BY_KIND[exc.kind], extra=extra
         )
+
+
+def attendance_answer(
+    *,
+    event_uri: str,
+    session: SessionFacts,
+    attendance: AttendanceSection,
+    done: str,
+    csrf_token: str,
+) -> bytes:
+    """The attendance section saying ``done`` (a key of ``DONE``), as :meth:`Visit.done_fragment`
+    renders it, from what a check-in's job and :func:`attendance_section` found: the express
+    lane's answer to an htmx check-in, with no reads of the page's own (the event, the
+    attendee, the session) and none of the framework's dependency solving in between."""
+    body = ENVIRONMENT.get_template(FRAGMENTS["attendance"]).render(
+        {
+            "csrf_token": csrf_token,
+            "event_uri": event_uri,
+            "session": session,
+            "attendance": attendance,
+            "messages": {"attendance": Message(DONE[done][1])},
+            "clock": views.local_clock(attendance.timezone),
+            "credits": views.credits_text,
+            "sessions_text": views.sessions_text,
+        }
+    )
+    return body.encode()
 
 
 async def visit(

@@ -1,0 +1,272 @@
+"""What the attendance section of a session's page shows one attendee: checked in or out and
+since when, how they attend, the other sessions a check-in here leaves or left, and the credit
+checking out now would lose — read in a fixed, small number of Core statements.
+
+It is a read job (:mod:`podium.kit.writer`'s ``Work``, emitting nothing), so that it runs
+wherever the attendance section is answered: in the page's unit of work (``uow.run``), and
+right after a check-in's group commit on its own (``Database.read``), where a phone's htmx
+form waits for it. The session's part (its hours, time zone, fields of study and codewords,
+credit rules) is kept in ``work.shared``: read once for all the attendees a page or a job reads
+it for. Each attendee's part is two statements, three while checked in to a session whose
+fields of study carry credit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, or_, select
+
+from podium.attendance.leaving import windows_overlap
+from podium.attendance.types import OtherSession
+from podium.credits.service import credit_at_stake, session_rules
+from podium.credits.types import CreditAtStake, CreditRules, FieldFacts
+from podium.enums import AttendanceSource, CheckinAction
+from podium.kit.writer import Work
+from podium.models import (
+    Checkin,
+    CheckinHistoryEntry,
+    Codeword,
+    CodewordSubmission,
+    Event,
+    EventSession,
+    FieldOfStudy,
+)
+from podium.program.window import session_window
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendanceSection:
+    """One attendee's attendance of one session, as its page's attendance section shows it.
+
+    ``checked_in_since``: the start of the current stay (the latest check-in) while checked in;
+    ``checked_out_at``: the latest check-out while checked out. ``delivery_format``: how the
+    record says they attend ("in-person", "virtual"; None without a record).
+    ``left_for_this``: while checked in, the sessions this stay's check-in checked them out of;
+    ``overlapping``: while not checked in here, the sessions they are checked in to whose hours
+    overlap this one's (checking in here checks them out of those). ``credit_at_stake``: while
+    checked in to a session that has not ended, each field of study where checking out now
+    earns less than staying until ``session_ends_at`` (``credits.early_checkout``).
+    ``timezone``: the event's, in which the section shows its times.
+    """
+
+    timezone: str | None
+    checked_in: bool
+    delivery_format: str | None
+    checked_in_since: dt.datetime | None
+    checked_out_at: dt.datetime | None
+    session_ends_at: dt.datetime | None
+    credit_at_stake: tuple[CreditAtStake, ...] = ()
+    overlapping: tuple[OtherSession, ...] = ()
+    left_for_this: tuple[OtherSession, ...] = ()
+
+    @property
+    def checked_out(self) -> bool:
+        return self.checked_out_at is not None
+
+
+class _Place(NamedTuple):
+    """The session's part of every attendee's section."""
+
+    name: str
+    timezone: str | None
+    window: tuple[dt.datetime | None, dt.datetime | None]
+    fields: tuple[FieldFacts, ...]
+    rules: CreditRules
+
+
+_PLACE = (
+    select(
+        EventSession.name,
+        EventSession.event_id,
+        EventSession.date,
+        EventSession.start_time,
+        EventSession.end_time,
+        Event.timezone,
+    )
+    .join(Event, Event.id == EventSession.event_id)
+    .where(EventSession.id == bindparam("session_id"))
+)
+_FIELDS = (
+    select(FieldOfStudy.id, FieldOfStudy.name, FieldOfStudy.credits, Codeword.id)
+    .outerjoin(Codeword, Codeword.field_of_study_id == FieldOfStudy.id)
+    .where(FieldOfStudy.session_id == bindparam("session_id"))
+    .order_by(FieldOfStudy.position, FieldOfStudy.id, Codeword.position, Codeword.id)
+)
+# the record and its history, one row per entry (one row of NULLs for a record without any)
+_RECORD = (
+    select(
+        Checkin.id,
+        Checkin.checked_in,
+        Checkin.delivery_format,
+        Checkin.checkin_time,
+        Checkin.checkout_time,
+        CheckinHistoryEntry.action,
+        CheckinHistoryEntry.at,
+    )
+    .outerjoin(CheckinHistoryEntry, CheckinHistoryEntry.checkin_id == Checkin.id)
+    .where(
+        Checkin.session_id == bindparam("session_id"),
+        Checkin.attendee_id == bindparam("attendee_id"),
+    )
+    .order_by(CheckinHistoryEntry.at, CheckinHistoryEntry.id)
+)
+_SUBMISSIONS = select(CodewordSubmission.codeword_id, CodewordSubmission.submitted_at).where(
+    CodewordSubmission.checkin_id == bindparam("checkin_id"),
+    CodewordSubmission.codeword_id.is_not(None),
+)
+# the attendee's records of other sessions that are checked in, or were last checked out by a
+# check-in elsewhere, in schedule order
+_OTHERS = (
+    select(
+        Checkin.checked_in,
+        Checkin.checkout_time,
+        EventSession.public_id,
+        EventSession.name,
+        EventSession.date,
+        EventSession.start_time,
+        EventSession.end_time,
+    )
+    .join(EventSession, EventSession.id == Checkin.session_id)
+    .where(
+        Checkin.attendee_id == bindparam("attendee_id"),
+        Checkin.session_id != bindparam("session_id"),
+        or_(
+            Checkin.checked_in.is_(True),
+            Checkin.checkout_source == str(AttendanceSource.OTHER_SESSION),
+        ),
+    )
+    .order_by(EventSession.date, EventSession.start_time, EventSession.name, EventSession.id)
+)
+
+
+def attendance_section(
+    work: Work, *, session_id: int, attendee_id: int, now: dt.datetime
+) -> AttendanceSection:
+    """The attendance section of ``attendee_id`` (an attendee of the session's event) in
+    ``session_id`` as of ``now`` (aware). Reads only."""
+    place = _place(work, session_id)
+    params = {"session_id": session_id, "attendee_id": attendee_id}
+    rows = work.connection.execute(_RECORD, params).all()
+    others = [
+        (in_there, left_at, OtherSession(public_id=p, name=n, date=d, start_time=s, end_time=e))
+        for in_there, left_at, p, n, d, s, e in work.connection.execute(_OTHERS, params)
+    ]
+    if not rows:
+        return AttendanceSection(
+            timezone=place.timezone,
+            checked_in=False,
+            delivery_format=None,
+            checked_in_since=None,
+            checked_out_at=None,
+            session_ends_at=place.window[1],
+            overlapping=_overlapping(place, others),
+        )
+    checkin_id, checked_in, delivery_format, checkin_time, checkout_time = rows[0][:5]
+    history = [(action, at) for *_, action, at in rows if action is not None]
+    if checked_in:
+        since = _latest(history, CheckinAction.CHECKIN, checkin_time)
+        return AttendanceSection(
+            timezone=place.timezone,
+            checked_in=True,
+            delivery_format=delivery_format,
+            checked_in_since=since,
+            checked_out_at=None,
+            session_ends_at=place.window[1],
+            credit_at_stake=_at_stake(work, place, session_id, checkin_id, history, now),
+            left_for_this=tuple(
+                other
+                for in_there, left_at, other in others
+                if not in_there and left_at is not None and since is not None and left_at >= since
+            ),
+        )
+    return AttendanceSection(
+        timezone=place.timezone,
+        checked_in=False,
+        delivery_format=delivery_format,
+        checked_in_since=None,
+        checked_out_at=_latest(history, CheckinAction.CHECKOUT, checkout_time),
+        session_ends_at=place.window[1],
+        overlapping=_overlapping(place, others),
+    )
+
+
+def _place(work: Work, session_id: int) -> _Place:
+    key = ("attendance_section.place", session_id)
+    found: _Place | None = work.shared.get(key)
+    if found is not None:
+        return found
+    name, event_id, date, start_time, end_time, timezone = work.connection.execute(
+        _PLACE, {"session_id": session_id}
+    ).one()
+    fields: dict[int, tuple[str, Decimal, list[int]]] = {}
+    for field_id, field_name, credits, codeword_id in work.connection.execute(
+        _FIELDS, {"session_id": session_id}
+    ):
+        codewords = fields.setdefault(field_id, (field_name, credits, []))[2]
+        if codeword_id is not None:
+            codewords.append(codeword_id)
+    found = _Place(
+        name=name,
+        timezone=timezone,
+        window=session_window(date, start_time, end_time, timezone),
+        fields=tuple(
+            FieldFacts(id=field_id, name=n, credits=c, codeword_ids=tuple(words))
+            for field_id, (n, c, words) in fields.items()
+        ),
+        rules=session_rules(work, event_id=event_id, session_id=session_id),
+    )
+    work.shared[key] = found
+    return found
+
+
+def _at_stake(
+    work: Work,
+    place: _Place,
+    session_id: int,
+    checkin_id: int,
+    history: list[tuple[str, dt.datetime]],
+    now: dt.datetime,
+) -> tuple[CreditAtStake, ...]:
+    starts_at, ends_at = place.window
+    if starts_at is None or ends_at is None or now >= ends_at or not place.fields:
+        return ()  # nothing at stake: no need to read the codewords entered
+    submissions = work.connection.execute(_SUBMISSIONS, {"checkin_id": checkin_id}).all()
+    return credit_at_stake(
+        checkin_id=checkin_id,
+        session_id=session_id,
+        session_name=place.name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        rules=place.rules,
+        fields=place.fields,
+        history=history,
+        submissions=[(c, at) for c, at in submissions if c is not None],
+        now=now,
+    )
+
+
+def _overlapping(
+    place: _Place, others: list[tuple[bool, dt.datetime | None, OtherSession]]
+) -> tuple[OtherSession, ...]:
+    return tuple(
+        other
+        for in_there, _left_at, other in others
+        if in_there
+        and windows_overlap(
+            place.window,
+            session_window(other.date, other.start_time, other.end_time, place.timezone),
+        )
+    )
+
+
+def _latest(
+    history: list[tuple[str, dt.datetime]], action: CheckinAction, recorded: dt.datetime | None
+) -> dt.datetime | None:
+    """The latest ``action`` of the history; a record made before history was kept still knows
+    its time (``recorded``)."""
+    times = [at for entry, at in history if entry == action]
+    return max(times) if times else recorded
