@@ -7,8 +7,8 @@ wherever the attendance section is answered: in the page's unit of work (``uow.r
 right after a check-in's group commit on its own (``Database.read``), where a phone's htmx
 form waits for it. The session's part (its hours, time zone, fields of study and codewords,
 credit rules) is kept in ``work.shared``: read once for all the attendees a page or a job reads
-it for. Each attendee's part is two statements, three while checked in to a session whose
-fields of study carry credit.
+it for: two statements. Each attendee's part is two more, three while checked in to a session
+whose fields of study carry credit.
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ from sqlalchemy import bindparam, or_, select
 
 from podium.attendance.leaving import windows_overlap
 from podium.attendance.types import OtherSession
-from podium.credits.service import credit_at_stake, session_rules
+from podium.credits.service import (
+    EVENT_RULE_COLUMNS,
+    RULE_FIELDS,
+    SESSION_RULE_COLUMNS,
+    combine_rules,
+    credit_at_stake,
+)
 from podium.credits.types import CreditAtStake, CreditRules, FieldFacts
 from podium.enums import AttendanceSource, CheckinAction
 from podium.kit.writer import Work
@@ -32,8 +38,10 @@ from podium.models import (
     Codeword,
     CodewordSubmission,
     Event,
+    EventCreditRules,
     EventSession,
     FieldOfStudy,
+    SessionCreditRules,
 )
 from podium.program.window import session_window
 
@@ -78,18 +86,23 @@ class _Place(NamedTuple):
     rules: CreditRules
 
 
+# the session's hours, its event's time zone, and the credit rules of both
 _PLACE = (
     select(
         EventSession.name,
-        EventSession.event_id,
         EventSession.date,
         EventSession.start_time,
         EventSession.end_time,
         Event.timezone,
+        *SESSION_RULE_COLUMNS,
+        *EVENT_RULE_COLUMNS,
     )
     .join(Event, Event.id == EventSession.event_id)
+    .outerjoin(SessionCreditRules, SessionCreditRules.session_id == EventSession.id)
+    .outerjoin(EventCreditRules, EventCreditRules.event_id == EventSession.event_id)
     .where(EventSession.id == bindparam("session_id"))
 )
+_RULES = len(RULE_FIELDS)
 _FIELDS = (
     select(FieldOfStudy.id, FieldOfStudy.name, FieldOfStudy.credits, Codeword.id)
     .outerjoin(Codeword, Codeword.field_of_study_id == FieldOfStudy.id)
@@ -199,7 +212,7 @@ def _place(work: Work, session_id: int) -> _Place:
     found: _Place | None = work.shared.get(key)
     if found is not None:
         return found
-    name, event_id, date, start_time, end_time, timezone = work.connection.execute(
+    name, date, start_time, end_time, timezone, *rules = work.connection.execute(
         _PLACE, {"session_id": session_id}
     ).one()
     fields: dict[int, tuple[str, Decimal, list[int]]] = {}
@@ -217,7 +230,10 @@ def _place(work: Work, session_id: int) -> _Place:
             FieldFacts(id=field_id, name=n, credits=c, codeword_ids=tuple(words))
             for field_id, (n, c, words) in fields.items()
         ),
-        rules=session_rules(work, event_id=event_id, session_id=session_id),
+        rules=combine_rules(
+            dict(zip(RULE_FIELDS, rules[_RULES:], strict=True)),
+            dict(zip(RULE_FIELDS, rules[:_RULES], strict=True)),
+        ),
     )
     work.shared[key] = found
     return found

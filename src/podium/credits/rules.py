@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import bindparam, literal, select
 
 from podium.credits.types import (
     UNCHANGED,
@@ -59,14 +59,22 @@ def combine_rules(
     return rules_from(values)
 
 
+# built once: a statement made anew for every read costs more to make than to run
+_SESSION_RULES = (
+    select(literal(True), *SESSION_RULE_COLUMNS)
+    .where(SessionCreditRules.session_id == bindparam("session_id"))
+    .union_all(
+        select(literal(False), *EVENT_RULE_COLUMNS).where(
+            EventCreditRules.event_id == bindparam("event_id")
+        )
+    )
+)
+
+
 def session_rules(work: Work, *, event_id: int, session_id: int) -> CreditRules:
     """:func:`resolve_rules` of a session, read in a job: one query."""
     found = work.connection.execute(
-        select(literal(True), *SESSION_RULE_COLUMNS)
-        .where(SessionCreditRules.session_id == session_id)
-        .union_all(
-            select(literal(False), *EVENT_RULE_COLUMNS).where(EventCreditRules.event_id == event_id)
-        )
+        _SESSION_RULES, {"session_id": session_id, "event_id": event_id}
     ).all()
     values = {own: dict(zip(RULE_FIELDS, row, strict=True)) for own, *row in found}
     return combine_rules(values.get(False, {}), values.get(True, {}))

@@ -32,7 +32,11 @@ from podium.credits.export import report_rows as report_rows
 from podium.credits.export import write_csv as write_csv
 from podium.credits.export import write_xlsx as write_xlsx
 from podium.credits.ledger import refresh_credits
+from podium.credits.rules import EVENT_RULE_COLUMNS as EVENT_RULE_COLUMNS
+from podium.credits.rules import RULE_FIELDS as RULE_FIELDS
+from podium.credits.rules import SESSION_RULE_COLUMNS as SESSION_RULE_COLUMNS
 from podium.credits.rules import apply_change, resolve_rules
+from podium.credits.rules import combine_rules as combine_rules
 from podium.credits.rules import describe as describe
 from podium.credits.rules import session_rules as session_rules
 from podium.credits.transcript import attendee_transcript as attendee_transcript

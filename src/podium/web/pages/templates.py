@@ -35,6 +35,8 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # templates are part of the installed package: no stat of each file on every render
+        auto_reload=False,
     )
     env.globals.update(
         new_nonce=new_nonce,
