@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from podium.kit.pubsub import Broker
+from podium.kit.reads import InlineReads
 from podium.kit.subscribers import Reactions, Subscribers
 from podium.kit.writer import GroupCommit, Job, Work
 
@@ -118,7 +119,7 @@ class Database:
     _write_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _group_commit: GroupCommit | None = field(default=None, init=False, repr=False)
-    _inline_reads: Engine | None = field(default=None, init=False, repr=False)
+    _inline_reads: InlineReads | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
@@ -152,24 +153,21 @@ class Database:
 
     async def read(self, job: Job[T]) -> T:
         """What the read job ``job`` (a group-commit job that writes nothing and emits nothing)
-        returns, run in a read transaction of its own.
+        returns, run in a read transaction.
 
-        On SQLite it runs right here, on the event loop's thread, on a synchronous connection
-        kept for it: a read of a few rows by their indexes takes tens of microseconds there,
-        less than handing each statement to the driver's thread and back costs, and WAL readers
-        never wait for the writer. Meant for the small reads of the pages' hottest answers (the
-        attendance section after a check-in); a read of thousands of rows belongs in a unit of
-        work, where it does not hold up the loop. On PostgreSQL it runs on a connection of the
-        read engine."""
+        Meant for the small reads of the pages' hottest answers (the attendance section after a
+        check-in); a read of thousands of rows belongs in a unit of work. On SQLite it runs on
+        the event loop's thread, with the reads asked for in the same turn of the loop
+        (:mod:`podium.kit.reads`); on PostgreSQL on a connection of the read engine of its own.
+        """
         if not self.is_sqlite:
             async with self.read_engine.connect() as connection:
                 return await connection.run_sync(lambda sync: job(Work(sync)))
         if self._inline_reads is None:
-            self._inline_reads = _sqlite_sync_engine(
-                self.url, begin="BEGIN", busy_timeout_ms=self.busy_timeout_ms
+            self._inline_reads = InlineReads(
+                _sqlite_sync_engine(self.url, begin="BEGIN", busy_timeout_ms=self.busy_timeout_ms)
             )
-        with self._inline_reads.connect() as connection:
-            return job(Work(connection))
+        return await self._inline_reads.run(job)
 
     async def dispose(self) -> None:
         if self._group_commit is not None:
