@@ -3,18 +3,22 @@ answer or whose results are shown (with the tallies), the questions shown to eve
 their own waiting ones), and what they voted and upvoted.
 
 Reads only, in a fixed number of queries: tallies are counted in the database and only for
-polls whose results are shown, so a page refresh costs the same with 10 votes or 10,000.
+polls whose results are shown, so a page refresh costs the same with 10 votes or 10,000. The
+polls are read with Core in a read job, so that the express lane answers an htmx vote with them
+without the page's unit of work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import orjson
 
 from podium.enums import PollState, PollType, QuestionState
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.live import audience_repository as repository
 from podium.models import Attendee, EventSession, Poll, Question, Vote
 
@@ -54,37 +58,67 @@ class AudienceQuestions:
 async def audience_polls(
     uow: UnitOfWork, *, session: EventSession, attendee: Attendee
 ) -> list[AudiencePoll]:
-    """The session's open polls by rank, then its closed polls whose results are shown.
+    """:func:`read_audience_polls` in ``uow``."""
+    return await uow.run(
+        partial(read_audience_polls, session_id=session.id, attendee_id=attendee.id)
+    )
 
-    At most seven queries; a query whose polls are missing (no poll of that type shows its
-    results) is not sent.
+
+def read_audience_polls(work: Work, *, session_id: int, attendee_id: int) -> list[AudiencePoll]:
+    """The session's open polls by rank, then its closed polls whose results are shown, with
+    the attendee's votes: a read job (``uow.run``, ``Database.read``).
+
+    At most seven statements; a statement whose polls are missing (no poll of that type shows
+    its results) is not sent. All but the attendee's votes are the session's, kept in
+    ``work.shared``: the jobs of one read transaction (the voters a group commit answers at
+    once) count the votes once.
     """
-    polls = await repository.list_audience_polls(uow, session_id=session.id)
-    if not polls:
+    key = ("audience_polls", session_id)
+    polls: _SessionPolls | None = work.shared.get(key)
+    if polls is None:
+        polls = work.shared[key] = _session_polls(work, session_id)
+    if not polls.ordered:
         return []
     votes = {
         vote.poll_id: vote
-        for vote in await repository.list_attendee_votes(
-            uow, poll_ids=[poll.id for poll in polls], attendee_id=attendee.id
+        for vote in repository.list_attendee_votes(
+            work, poll_ids=[poll.id for poll in polls.ordered], attendee_id=attendee_id
         )
     }
-    shown = [poll for poll in polls if poll.show_results]
-    totals = await repository.count_votes(uow, poll_ids=_ids(shown)) if shown else {}
-    counts = await _counts(uow, shown)
-    words = await _words(uow, _of_type(shown, {PollType.WORD_CLOUD}))
-    texts = await _texts(uow, _of_type(shown, {PollType.OPEN_TEXT}))
-    ordered = sorted(polls, key=lambda poll: poll.state != PollState.OPEN)
     return [
         AudiencePoll(
             poll=poll,
             my_vote=votes.get(poll.id),
-            votes=totals.get(poll.id, 0),
-            counts=tuple(counts.get(poll.id, ())),
-            words=tuple(words.get(poll.id, ())),
-            texts=tuple(texts.get(poll.id, ())),
+            votes=polls.totals.get(poll.id, 0),
+            counts=tuple(polls.counts.get(poll.id, ())),
+            words=tuple(polls.words.get(poll.id, ())),
+            texts=tuple(polls.texts.get(poll.id, ())),
         )
-        for poll in ordered
+        for poll in polls.ordered
     ]
+
+
+@dataclass(frozen=True)
+class _SessionPolls:
+    """What every attendee sees alike of a session's polls."""
+
+    ordered: list[Poll]
+    totals: dict[int, int]
+    counts: dict[int, list[int]]
+    words: dict[int, list[tuple[str, int]]]
+    texts: dict[int, list[str]]
+
+
+def _session_polls(work: Work, session_id: int) -> _SessionPolls:
+    polls = repository.list_audience_polls(work, session_id=session_id)
+    shown = [poll for poll in polls if poll.show_results]
+    return _SessionPolls(
+        ordered=sorted(polls, key=lambda poll: poll.state != PollState.OPEN),
+        totals=repository.count_votes(work, poll_ids=_ids(shown)) if shown else {},
+        counts=_counts(work, shown),
+        words=_words(work, _of_type(shown, {PollType.WORD_CLOUD})),
+        texts=_texts(work, _of_type(shown, {PollType.OPEN_TEXT})),
+    )
 
 
 def _ids(polls: Iterable[Poll]) -> list[int]:
@@ -95,32 +129,32 @@ def _of_type(polls: Iterable[Poll], types: set[PollType]) -> list[Poll]:
     return [poll for poll in polls if PollType(poll.type) in types]
 
 
-async def _counts(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[int]]:
+def _counts(work: Work, polls: list[Poll]) -> dict[int, list[int]]:
     choice_polls = _of_type(polls, set(_CHOICE_POLLS))
     rating_polls = _of_type(polls, {PollType.RATING})
     counts = {poll.id: [0] * len(poll.choices) for poll in choice_polls + rating_polls}
     if choice_polls:
-        chosen = await repository.count_choices(uow, poll_ids=_ids(choice_polls))
+        chosen = repository.count_choices(work, poll_ids=_ids(choice_polls))
         for poll_id, text, count in chosen:
             for index in set(orjson.loads(text) if text else ()):
                 if isinstance(index, int) and 0 <= index < len(counts[poll_id]):
                     counts[poll_id][index] += count
     if rating_polls:
-        rated = await repository.count_ratings(uow, poll_ids=_ids(rating_polls))
+        rated = repository.count_ratings(work, poll_ids=_ids(rating_polls))
         for poll_id, rating, count in rated:
             if rating is not None and 1 <= rating <= len(counts[poll_id]):
                 counts[poll_id][rating - 1] += count
     return counts
 
 
-async def _words(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[tuple[str, int]]]:
+def _words(work: Work, polls: list[Poll]) -> dict[int, list[tuple[str, int]]]:
     """Per poll: (word, count), words compared case-insensitively and named by the spelling
     most people used (alphabetically first on a tie); most frequent first."""
     if not polls:
         return {}
     totals: dict[tuple[int, str], int] = {}
     spellings: dict[tuple[int, str], tuple[int, str]] = {}  # (-count, spelling): min is best
-    for poll_id, text, count in await repository.count_texts(uow, poll_ids=_ids(polls)):
+    for poll_id, text, count in repository.count_texts(work, poll_ids=_ids(polls)):
         word = (text or "").strip()
         if not word:
             continue
@@ -133,13 +167,11 @@ async def _words(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[tuple[str
     return words
 
 
-async def _texts(uow: UnitOfWork, polls: list[Poll]) -> dict[int, list[str]]:
+def _texts(work: Work, polls: list[Poll]) -> dict[int, list[str]]:
     if not polls:
         return {}
     texts: dict[int, list[str]] = {}
-    for poll_id, text in await repository.latest_texts(
-        uow, poll_ids=_ids(polls), per_poll=LATEST_TEXTS
-    ):
+    for poll_id, text in repository.latest_texts(work, poll_ids=_ids(polls), per_poll=LATEST_TEXTS):
         texts.setdefault(poll_id, []).append(text or "")
     return texts
 

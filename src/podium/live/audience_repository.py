@@ -5,105 +5,111 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import BindParameter, String, and_, bindparam, cast, func, or_, select
 
 from podium.enums import PollState, QuestionState
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.models import Poll, Question, QuestionUpvote, Vote
 
-
-async def list_audience_polls(uow: UnitOfWork, *, session_id: int) -> list[Poll]:
-    """The session's open polls and its closed polls whose results are shown, by rank."""
-    return list(
-        await uow.session.scalars(
-            select(Poll)
-            .where(
-                Poll.session_id == session_id,
-                or_(
-                    Poll.state == PollState.OPEN.value,
-                    and_(Poll.state == PollState.CLOSED.value, Poll.show_results.is_(True)),
-                ),
-            )
-            .order_by(Poll.rank, Poll.created_at, Poll.id)
-            .execution_options(populate_existing=True)
-        )
+# built once, for every read of a session's polls (``Work`` jobs: the page's unit of work and
+# ``Database.read`` run them)
+_POLL_IDS: BindParameter[list[int]] = bindparam("poll_ids", expanding=True)
+_AUDIENCE_POLLS = (
+    select(*Poll.__table__.c)
+    .where(
+        Poll.session_id == bindparam("session_id"),
+        or_(
+            Poll.state == PollState.OPEN.value,
+            and_(Poll.state == PollState.CLOSED.value, Poll.show_results.is_(True)),
+        ),
     )
+    .order_by(Poll.rank, Poll.created_at, Poll.id)
+)
+_ATTENDEE_VOTES = select(*Vote.__table__.c).where(
+    Vote.poll_id.in_(_POLL_IDS), Vote.attendee_id == bindparam("attendee_id")
+)
+_COUNT_VOTES = (
+    select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(_POLL_IDS)).group_by(Vote.poll_id)
+)
+# the stored list of choice indexes as text: PostgreSQL cannot group json values
+_CHOICES_TEXT = cast(Vote.choices, String)
+_COUNT_CHOICES = (
+    select(Vote.poll_id, _CHOICES_TEXT, func.count())
+    .where(Vote.poll_id.in_(_POLL_IDS))
+    .group_by(Vote.poll_id, _CHOICES_TEXT)
+)
+_COUNT_RATINGS = (
+    select(Vote.poll_id, Vote.rating, func.count())
+    .where(Vote.poll_id.in_(_POLL_IDS))
+    .group_by(Vote.poll_id, Vote.rating)
+)
+_COUNT_TEXTS = (
+    select(Vote.poll_id, Vote.text, func.count())
+    .where(Vote.poll_id.in_(_POLL_IDS))
+    .group_by(Vote.poll_id, Vote.text)
+)
+_NEWEST_FIRST = (
+    func.row_number()
+    .over(partition_by=Vote.poll_id, order_by=(Vote.cast_at.desc(), Vote.id.desc()))
+    .label("newest")
+)
+_LATEST = (
+    select(Vote.poll_id, Vote.text, Vote.cast_at, Vote.id, _NEWEST_FIRST)
+    .where(Vote.poll_id.in_(_POLL_IDS))
+    .subquery()
+)
+_LATEST_TEXTS = (
+    select(_LATEST.c.poll_id, _LATEST.c.text)
+    .where(_LATEST.c.newest <= bindparam("per_poll"))
+    .order_by(_LATEST.c.poll_id, _LATEST.c.cast_at, _LATEST.c.id)
+)
 
 
-async def list_attendee_votes(
-    uow: UnitOfWork, *, poll_ids: Collection[int], attendee_id: int
-) -> list[Vote]:
-    return list(
-        await uow.session.scalars(
-            select(Vote).where(Vote.poll_id.in_(poll_ids), Vote.attendee_id == attendee_id)
-        )
+def list_audience_polls(work: Work, *, session_id: int) -> list[Poll]:
+    """The session's open polls and its closed polls whose results are shown, by rank (read
+    with Core; the polls are not attached to any ORM session)."""
+    rows = work.connection.execute(_AUDIENCE_POLLS, {"session_id": session_id})
+    return [Poll(**row._mapping) for row in rows]
+
+
+def list_attendee_votes(work: Work, *, poll_ids: Collection[int], attendee_id: int) -> list[Vote]:
+    rows = work.connection.execute(
+        _ATTENDEE_VOTES, {"poll_ids": list(poll_ids), "attendee_id": attendee_id}
     )
+    return [Vote(**row._mapping) for row in rows]
 
 
-async def count_votes(uow: UnitOfWork, *, poll_ids: Collection[int]) -> dict[int, int]:
+def count_votes(work: Work, *, poll_ids: Collection[int]) -> dict[int, int]:
     """poll id -> number of votes."""
-    rows = await uow.session.execute(
-        select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(poll_ids)).group_by(Vote.poll_id)
-    )
+    rows = work.connection.execute(_COUNT_VOTES, {"poll_ids": list(poll_ids)})
     return {poll_id: count for poll_id, count in rows}
 
 
-async def count_choices(
-    uow: UnitOfWork, *, poll_ids: Collection[int]
-) -> list[tuple[int, str | None, int]]:
-    """(poll id, the stored list of choice indexes as JSON text, votes) per distinct list (as
-    text: PostgreSQL cannot group json values)."""
-    as_text = cast(Vote.choices, String)
-    rows = await uow.session.execute(
-        select(Vote.poll_id, as_text, func.count())
-        .where(Vote.poll_id.in_(poll_ids))
-        .group_by(Vote.poll_id, as_text)
-    )
+def count_choices(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, str | None, int]]:
+    """(poll id, the stored list of choice indexes as JSON text, votes) per distinct list."""
+    rows = work.connection.execute(_COUNT_CHOICES, {"poll_ids": list(poll_ids)})
     return [(poll_id, text, count) for poll_id, text, count in rows]
 
 
-async def count_ratings(
-    uow: UnitOfWork, *, poll_ids: Collection[int]
-) -> list[tuple[int, int | None, int]]:
+def count_ratings(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, int | None, int]]:
     """(poll id, rating, votes) per distinct rating."""
-    rows = await uow.session.execute(
-        select(Vote.poll_id, Vote.rating, func.count())
-        .where(Vote.poll_id.in_(poll_ids))
-        .group_by(Vote.poll_id, Vote.rating)
-    )
+    rows = work.connection.execute(_COUNT_RATINGS, {"poll_ids": list(poll_ids)})
     return [(poll_id, rating, count) for poll_id, rating, count in rows]
 
 
-async def count_texts(
-    uow: UnitOfWork, *, poll_ids: Collection[int]
-) -> list[tuple[int, str | None, int]]:
+def count_texts(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, str | None, int]]:
     """(poll id, text, votes) per distinct text."""
-    rows = await uow.session.execute(
-        select(Vote.poll_id, Vote.text, func.count())
-        .where(Vote.poll_id.in_(poll_ids))
-        .group_by(Vote.poll_id, Vote.text)
-    )
+    rows = work.connection.execute(_COUNT_TEXTS, {"poll_ids": list(poll_ids)})
     return [(poll_id, text, count) for poll_id, text, count in rows]
 
 
-async def latest_texts(
-    uow: UnitOfWork, *, poll_ids: Collection[int], per_poll: int
+def latest_texts(
+    work: Work, *, poll_ids: Collection[int], per_poll: int
 ) -> list[tuple[int, str | None]]:
     """(poll id, text) of the latest ``per_poll`` answers of each poll, oldest first."""
-    newest_first = (
-        func.row_number()
-        .over(partition_by=Vote.poll_id, order_by=(Vote.cast_at.desc(), Vote.id.desc()))
-        .label("newest")
-    )
-    latest = (
-        select(Vote.poll_id, Vote.text, Vote.cast_at, Vote.id, newest_first)
-        .where(Vote.poll_id.in_(poll_ids))
-        .subquery()
-    )
-    rows = await uow.session.execute(
-        select(latest.c.poll_id, latest.c.text)
-        .where(latest.c.newest <= per_poll)
-        .order_by(latest.c.poll_id, latest.c.cast_at, latest.c.id)
+    rows = work.connection.execute(
+        _LATEST_TEXTS, {"poll_ids": list(poll_ids), "per_poll": per_poll}
     )
     return [(poll_id, text) for poll_id, text in rows]
 

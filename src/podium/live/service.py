@@ -54,6 +54,7 @@ from podium.live import repository
 from podium.live.audience import AudiencePoll as AudiencePoll
 from podium.live.audience import audience_polls as audience_polls
 from podium.live.audience import audience_questions as audience_questions
+from podium.live.audience import read_audience_polls as read_audience_polls
 from podium.live.errors import (
     AlreadyVoted,
     OwnQuestionUpvote,

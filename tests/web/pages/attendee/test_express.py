@@ -5,6 +5,8 @@ tested with the forms themselves, in test_attendance.py and test_polls.py.)"""
 from __future__ import annotations
 
 import asyncio
+import re
+from typing import Any
 
 import httpx
 import pytest
@@ -98,6 +100,43 @@ async def test_an_htmx_vote_is_answered_with_the_polls_section_showing_it(
     assert response.status_code == 200
     assert parse(response.text).by_id("polls").alerts() == ["Thank you, your answer is in."]
     assert db.group_commit.batches_committed == batches + 1
+
+
+async def test_an_htmx_vote_is_answered_as_the_page_renders_its_polls_counting_it(
+    db: Database, new_browser: BrowserFactory, count_queries: Any
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    shown = {"show_results": True}
+    poll = await new_poll(db, session, "Coffee?", PollType.MULTIPLE_CHOICE, ["Yes", "No"], **shown)
+    await new_poll(db, session, "One word", PollType.WORD_CLOUD, **shown)
+    await new_poll(db, session, "Say more", PollType.OPEN_TEXT, **shown)
+    await new_poll(db, session, "Rate it", PollType.RATING, ["1", "2", "3"], **shown)
+    statements = []
+    for htmx in (False, True):  # two attendees alike, one voting with a plain form, one htmx
+        browser = await joined(new_browser, event, {**ALEX, "email": f"{htmx}@example.com"})
+        await browser.get(page_url(event, session))
+        with count_queries() as counter:
+            answer = await browser.post(
+                f"{page_url(event, session)}/polls/{poll.public_id}/vote",
+                {"choice": "1", "nonce": "v1"},
+                htmx=htmx,
+            )
+        statements.append(counter.count)
+    rendered = await browser.get(f"{page_url(event, session)}/fragments/polls?done=voted")
+
+    assert answer.status_code == rendered.status_code == 200
+    nonce = re.compile(r'name="nonce" value="[^"]+"')
+    assert nonce.sub("nonce", answer.text) == nonce.sub("nonce", rendered.text)
+    section = parse(answer.text).by_id("polls")
+    assert section.alerts() == ["Thank you, your answer is in."]
+    assert section.by_id(f"poll-{poll.public_id}").texts(cls="your-answer") == ["Your answer: No"]
+    assert "<span data-tally-total>2<" in answer.text  # both: the tally is read after the commit
+    assert answer.headers["cache-control"] == rendered.headers["cache-control"] == "no-store"
+    # beyond the vote's own statements: the session's polls, their totals, choices, ratings,
+    # words and texts, and the attendee's votes
+    plain, htmx = statements
+    assert htmx - plain == 7
 
 
 async def test_check_ins_sent_together_share_batches_and_each_is_answered_after_its_commit(

@@ -36,8 +36,8 @@ import logging
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
-from urllib.parse import parse_qsl, quote
+from typing import NamedTuple, TypeVar
+from urllib.parse import parse_qsl
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,7 +47,8 @@ from podium.kit.clock import utcnow
 from podium.kit.errors import PodiumError
 from podium.kit.text import find_unstorable
 from podium.kit.writer import Work
-from podium.live.service import record_vote, visited_poll
+from podium.live.service import read_audience_polls, record_vote, visited_poll
+from podium.live.types import PollFacts
 from podium.web.auth import csrf, identity
 from podium.web.metrics import ROUTE_TEMPLATE_KEY
 from podium.web.pages.attendee.checkin_form import (
@@ -61,6 +62,7 @@ from podium.web.pages.attendee.page import (
     NO_STORE,
     attendance_answer,
     done_url,
+    polls_answer,
 )
 from podium.web.runtime import Runtime
 from podium.web.urls import PAGES_PREFIX
@@ -80,6 +82,13 @@ Fields = dict[str, list[str]]
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+
+class _Voted(NamedTuple):
+    """Who voted in which session (the polls section the answer shows)."""
+
+    session_id: int
+    attendee_id: int
 
 
 class _PassOn(Exception):
@@ -116,14 +125,15 @@ class ExpressLane:
             await self.app(scope, _replaying(read, receive), send)
             return
         scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
-        section, what, checked_in = done
+        section, what, did = done
         event_uri, session_id = found["event_uri"], found["session_id"]
         if _is_htmx(scope):
-            if checked_in is not None:
-                await self._attendance(scope, send, event_uri, checked_in)
-                return
-            fragment = f"{PAGES_PREFIX}/{event_uri}/s/{session_id}/fragments/{section}"
-            await self.app(_get(scope, fragment, f"done={what}"), _no_body, send)
+            if isinstance(did, CheckedInHere):
+                body = await self._attendance(scope, event_uri, did)
+                await _send_html(send, body, _CHECKED_IN_HEADERS)
+            else:
+                body = await self._polls(scope, event_uri, session_id, did)
+                await _send_html(send, body, tuple(NO_STORE.items()))
             return
         location = done_url(event_uri, session_id, section, what)
         await send(
@@ -169,10 +179,8 @@ class ExpressLane:
         # text that cannot be stored: the full route refuses it with a 400 page
         return fields if find_unstorable(fields) is None else None
 
-    async def _attendance(
-        self, scope: Scope, send: Send, event_uri: str, checked_in: CheckedInHere
-    ) -> None:
-        """Answer an htmx check-in: its attendance section, read now that it has committed."""
+    async def _attendance(self, scope: Scope, event_uri: str, checked_in: CheckedInHere) -> bytes:
+        """An htmx check-in's answer: its attendance section, read now that it has committed."""
         session = checked_in.session
         attendance = await self.runtime.database.read(
             partial(
@@ -182,26 +190,36 @@ class ExpressLane:
                 now=utcnow(),
             )
         )
-        browser = csrf.browser_cookie(scope)
-        assert browser is not None  # the job ran: the form carried this browser's token
-        body = attendance_answer(
+        return attendance_answer(
             event_uri=event_uri,
             session=session,
             attendance=attendance,
             done="checked-in",
-            csrf_token=csrf.token_for(self.runtime.secret_key, browser),
+            csrf_token=self._csrf_token(scope),
         )
-        headers = [
-            (b"content-type", b"text/html; charset=utf-8"),
-            (b"content-length", str(len(body)).encode()),
-            *((name.lower().encode(), value.encode()) for name, value in _CHECKED_IN_HEADERS),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+
+    async def _polls(self, scope: Scope, event_uri: str, session_id: str, voted: _Voted) -> bytes:
+        """An htmx vote's answer: the session's polls section, read now that it has committed
+        (the tallies count the vote; those of the votes committed with it are read once)."""
+        polls = await self.runtime.database.read(
+            partial(read_audience_polls, session_id=voted.session_id, attendee_id=voted.attendee_id)
+        )
+        return polls_answer(
+            event_uri=event_uri,
+            session_public_id=session_id,
+            polls=polls,
+            done="voted",
+            csrf_token=self._csrf_token(scope),
+        )
+
+    def _csrf_token(self, scope: Scope) -> str:
+        browser = csrf.browser_cookie(scope)
+        assert browser is not None  # the job ran: the form carried this browser's token
+        return csrf.token_for(self.runtime.secret_key, browser)
 
     async def _answer(
         self, scope: Scope, found: re.Match[str], fields: Fields
-    ) -> tuple[str, str, CheckedInHere | None] | None:
+    ) -> tuple[str, str, CheckedInHere | _Voted] | None:
         """Once the job has committed, the section of the form, what it did (a key of
         ``page.DONE``) and, for a check-in, what it did; None to pass the form on."""
         connection = HTTPConnection(scope)
@@ -213,7 +231,7 @@ class ExpressLane:
 
     async def _check_in(
         self, connection: HTTPConnection, event_uri: str, session_id: str, fields: Fields
-    ) -> tuple[str, str, CheckedInHere | None] | None:
+    ) -> tuple[str, str, CheckedInHere | _Voted] | None:
         """The page's own checks and write (``checkin_form``), run in the group commit."""
         try:
             job = await admit_checkin(
@@ -237,7 +255,7 @@ class ExpressLane:
         session_id: str,
         poll_id: str,
         fields: Fields,
-    ) -> tuple[str, str, CheckedInHere | None] | None:
+    ) -> tuple[str, str, CheckedInHere | _Voted] | None:
         scope = connection.scope
         browser = csrf.browser_cookie(scope)
         secret_key = self.runtime.secret_key
@@ -255,7 +273,7 @@ class ExpressLane:
         choices, rating, text = answer
         nonce = _last(fields, "nonce")
 
-        def vote(work: Work) -> int:
+        def vote(work: Work) -> PollFacts:
             visited = visited_poll(
                 work,
                 event_id=event_id,
@@ -267,7 +285,7 @@ class ExpressLane:
                 connection, event_id, visited.app_password
             ):
                 raise _PassOn
-            return record_vote(
+            record_vote(
                 work,
                 poll=visited.poll,
                 attendee_id=attendee_id,
@@ -276,8 +294,10 @@ class ExpressLane:
                 text=text,
                 nonce=nonce,
             )
+            return visited.poll
 
-        return ("polls", "voted", None) if await self._run(vote) is not None else None
+        poll = await self._run(vote)
+        return None if poll is None else ("polls", "voted", _Voted(poll.session_id, attendee_id))
 
     async def _run(self, job: Callable[[Work], T]) -> T | None:
         """What ``job`` returned, once committed; None when it failed (it wrote nothing)."""
@@ -322,19 +342,20 @@ def _is_htmx(scope: Scope) -> bool:
     return any(name == b"hx-request" and value == b"true" for name, value in scope["headers"])
 
 
-def _get(scope: Scope, path: str, query: str) -> Scope:
-    """A GET of ``path?query`` made of the form's POST: its cookies and headers, no body."""
-    return {
-        **scope,
-        "method": "GET",
-        "path": path,
-        "raw_path": quote(path).encode(),
-        "query_string": query.encode(),
-    }
-
-
-async def _no_body() -> Message:
-    return {"type": "http.request", "body": b"", "more_body": False}
+async def _send_html(send: Send, body: bytes, headers: tuple[tuple[str, str], ...]) -> None:
+    """A 200 with the section ``body``, and ``headers`` as the page's route gives them."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *((name.lower().encode(), value.encode()) for name, value in headers),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _replaying(read: list[Message], receive: Receive) -> Receive:

@@ -11,7 +11,7 @@ refresh one when the session's live events arrive. A form of a section is answer
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -25,7 +25,7 @@ from podium.evaluations.service import evaluation_form
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
-from podium.live.service import audience_polls, audience_questions
+from podium.live.service import AudiencePoll, audience_polls, audience_questions
 from podium.models import Attendee, Event, EventSession
 from podium.program.service import load_session
 from podium.program.types import SessionFacts
@@ -235,6 +235,29 @@ def attendance_answer(
             "clock": views.local_clock(attendance.timezone),
             "credits": views.credits_text,
             "sessions_text": views.sessions_text,
+        }
+    )
+    return body.encode()
+
+
+def polls_answer(
+    *,
+    event_uri: str,
+    session_public_id: str,
+    polls: Sequence[AudiencePoll],
+    done: str,
+    csrf_token: str,
+) -> bytes:
+    """The polls section saying ``done``, as :meth:`Visit.done_fragment` renders it, from the
+    session's polls as :func:`read_audience_polls` found them: the express lane's answer to an
+    htmx vote."""
+    body = ENVIRONMENT.get_template(FRAGMENTS["polls"]).render(
+        {
+            "csrf_token": csrf_token,
+            "event_uri": event_uri,
+            "session": {"public_id": session_public_id},
+            "polls": [views.poll_view(poll) for poll in polls],
+            "messages": {"polls": Message(DONE[done][1])},
         }
     )
     return body.encode()
