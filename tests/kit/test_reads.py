@@ -1,4 +1,5 @@
-"""InlineReads: SQLite's small reads on the event loop's thread, those of one turn together."""
+"""TurnReads: small reads, those asked for in one turn of the event loop together (SQLite's
+on the loop's thread; PostgreSQL's on one connection: tests/attendance/test_section.py)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from podium.kit.reads import InlineReads
+from podium.kit.reads import TurnReads
 from podium.kit.writer import Work
 
 
 @pytest.fixture
-def reads(tmp_path: Path) -> Iterator[InlineReads]:
+def reads(tmp_path: Path) -> Iterator[TurnReads]:
     engine = create_engine(f"sqlite:///{tmp_path / 'reads.sqlite3'}")
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE rooms (id INTEGER PRIMARY KEY, name TEXT)"))
         connection.execute(text("INSERT INTO rooms (name) VALUES ('Ballroom'), ('Annex')"))
-    inline = InlineReads(engine)
-    yield inline
-    inline.dispose()
+    reads = TurnReads(engine)
+    yield reads
+    reads.dispose()
 
 
 def _room(number: int, seen: list[int]) -> Callable[[Work], str]:
@@ -37,7 +38,7 @@ def _room(number: int, seen: list[int]) -> Callable[[Work], str]:
 
 
 async def test_reads_asked_for_in_one_turn_share_a_transaction_and_what_they_keep(
-    reads: InlineReads,
+    reads: TurnReads,
 ) -> None:
     seen: list[int] = []
 
@@ -46,7 +47,7 @@ async def test_reads_asked_for_in_one_turn_share_a_transaction_and_what_they_kee
     assert (names, seen, reads.batches) == (["Ballroom", "Annex", "Ballroom"], [1], 1)
 
 
-async def test_reads_of_later_turns_read_again(reads: InlineReads) -> None:
+async def test_reads_of_later_turns_read_again(reads: TurnReads) -> None:
     seen: list[int] = []
 
     first = await reads.run(_room(1, seen))
@@ -55,7 +56,7 @@ async def test_reads_of_later_turns_read_again(reads: InlineReads) -> None:
     assert (first, second, seen, reads.batches) == ("Ballroom", "Annex", [1, 2], 2)
 
 
-async def test_a_read_that_fails_fails_only_its_caller(reads: InlineReads) -> None:
+async def test_a_read_that_fails_fails_only_its_caller(reads: TurnReads) -> None:
     def broken(work: Work) -> None:
         work.connection.execute(text("SELECT * FROM no_such_table"))
 
@@ -69,7 +70,7 @@ async def test_a_read_that_fails_fails_only_its_caller(reads: InlineReads) -> No
     assert results[1] == "Annex"
 
 
-async def test_a_read_sees_what_was_committed_before_it(reads: InlineReads) -> None:
+async def test_a_read_sees_what_was_committed_before_it(reads: TurnReads) -> None:
     with reads.engine.begin() as connection:
         connection.execute(text("UPDATE rooms SET name = 'Hall A' WHERE id = 1"))
 

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from podium.kit.pubsub import Broker
-from podium.kit.reads import InlineReads
+from podium.kit.reads import TurnReads
 from podium.kit.subscribers import Reactions, Subscribers
 from podium.kit.writer import GroupCommit, Job, Work
 
@@ -119,7 +119,7 @@ class Database:
     _write_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _read_sessions: async_sessionmaker[AsyncSession] = field(init=False, repr=False)
     _group_commit: GroupCommit | None = field(default=None, init=False, repr=False)
-    _inline_reads: InlineReads | None = field(default=None, init=False, repr=False)
+    _turn_reads: TurnReads | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
@@ -156,26 +156,29 @@ class Database:
         returns, run in a read transaction.
 
         Meant for the small reads of the pages' hottest answers (the attendance section after a
-        check-in); a read of thousands of rows belongs in a unit of work. On SQLite it runs on
-        the event loop's thread, with the reads asked for in the same turn of the loop
-        (:mod:`podium.kit.reads`); on PostgreSQL on a connection of the read engine of its own.
+        check-in); a read of thousands of rows belongs in a unit of work. It runs with the reads
+        asked for in the same turn of the event loop (:mod:`podium.kit.reads`): on SQLite on the
+        loop's thread, on PostgreSQL on one connection of the read engine.
         """
-        if not self.is_sqlite:
-            async with self.read_engine.connect() as connection:
-                return await connection.run_sync(lambda sync: job(Work(sync)))
-        if self._inline_reads is None:
-            self._inline_reads = InlineReads(
-                _sqlite_sync_engine(self.url, begin="BEGIN", busy_timeout_ms=self.busy_timeout_ms)
+        if self._turn_reads is None:
+            self._turn_reads = (
+                TurnReads(
+                    _sqlite_sync_engine(
+                        self.url, begin="BEGIN", busy_timeout_ms=self.busy_timeout_ms
+                    )
+                )
+                if self.is_sqlite
+                else TurnReads(async_engine=self.read_engine)
             )
-        return await self._inline_reads.run(job)
+        return await self._turn_reads.run(job)
 
     async def dispose(self) -> None:
         if self._group_commit is not None:
             await self._group_commit.close()
             self._group_commit = None
-        if self._inline_reads is not None:
-            self._inline_reads.dispose()
-            self._inline_reads = None
+        if self._turn_reads is not None:
+            self._turn_reads.dispose()
+            self._turn_reads = None
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

@@ -1,12 +1,12 @@
-"""SQLite's small reads, run on the event loop's thread and together (``Database.read``).
+"""Small reads that run together (``Database.read``): those asked for in one turn of the event
+loop share one read transaction and one ``work.shared``. When a group commit answers sixty
+check-ins at once, their sixty reads of the attendance section begin and end one transaction,
+and read the session's part of it once.
 
-A read of a few rows by their indexes takes tens of microseconds in SQLite: less than handing
-each statement to the async driver's thread and back costs. So these reads run right on the
-event loop's thread, on a synchronous connection of their own (WAL readers never wait for the
-writer). And the reads asked for in one turn of the loop run together, in one read transaction
-with one ``work.shared``: when a group commit answers sixty check-ins at once, their sixty
-reads of the attendance section begin and end one transaction, and read the session's part of
-it once.
+On SQLite they run right on the event loop's thread, on a synchronous connection of their own:
+a read of a few rows by their indexes takes tens of microseconds there, less than handing each
+statement to the async driver's thread and back costs, and WAL readers never wait for the
+writer. On PostgreSQL they run on one connection of the async engine, one after the other.
 """
 
 from __future__ import annotations
@@ -15,20 +15,28 @@ import asyncio
 from collections.abc import Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from podium.kit.writer import Job, Work
 
 T = TypeVar("T")
 
 
-class InlineReads:
-    """Runs read jobs (group-commit jobs that write and emit nothing) on ``engine``'s one
-    connection, those asked for in the same turn of the event loop together."""
+class TurnReads:
+    """Runs read jobs (group-commit jobs that write and emit nothing), those asked for in the
+    same turn of the event loop together: on ``engine`` (SQLite's synchronous engine of one
+    connection) right away, or on a connection of ``async_engine`` (PostgreSQL)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine | None = None, async_engine: AsyncEngine | None = None
+    ) -> None:
+        if (engine is None) == (async_engine is None):
+            raise ValueError("give one engine: a synchronous one or an async one")
         self.engine = engine
+        self.async_engine = async_engine
         self._pending: list[tuple[Job[Any], asyncio.Future[Any]]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
         self.batches = 0  # read transactions so far (tests and metrics)
 
     async def run(self, job: Job[T]) -> T:
@@ -42,24 +50,47 @@ class InlineReads:
 
     def _run_pending(self) -> None:
         pending, self._pending = self._pending, []
-        shared: dict[Hashable, Any] = {}
         self.batches += 1
+        if self.engine is not None:
+            try:
+                with self.engine.connect() as connection:
+                    _run_jobs(connection, pending)
+            except Exception as exc:  # no connection, no transaction: every caller hears
+                _fail(pending, exc)
+            return
+        task = asyncio.get_running_loop().create_task(self._run_async(pending))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_async(self, pending: list[tuple[Job[Any], asyncio.Future[Any]]]) -> None:
+        assert self.async_engine is not None
         try:
-            with self.engine.connect() as connection:
-                work = Work(connection, shared=shared)
-                for job, future in pending:
-                    try:
-                        result = job(work)
-                    except Exception as exc:  # that job's caller hears of it, the others not
-                        _settle(future, exception=exc)
-                    else:
-                        _settle(future, result=result)
-        except Exception as exc:  # no connection, no transaction: every caller hears of it
-            for _job, future in pending:
-                _settle(future, exception=exc)
+            async with self.async_engine.connect() as connection:
+                await connection.run_sync(_run_jobs, pending)
+        except Exception as exc:
+            _fail(pending, exc)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Close the synchronous engine (an async engine is its owner's to dispose of)."""
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def _run_jobs(connection: Connection, pending: list[tuple[Job[Any], asyncio.Future[Any]]]) -> None:
+    shared: dict[Hashable, Any] = {}
+    work = Work(connection, shared=shared)
+    for job, future in pending:
+        try:
+            result = job(work)
+        except Exception as exc:  # that job's caller hears of it, the others not
+            _settle(future, exception=exc)
+        else:
+            _settle(future, result=result)
+
+
+def _fail(pending: list[tuple[Job[Any], asyncio.Future[Any]]], exc: Exception) -> None:
+    for _job, future in pending:
+        _settle(future, exception=exc)
 
 
 def _settle(
