@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from podium.domain_events import CheckedOut, Departure
 from podium.enums import AttendanceSource, CheckinAction
@@ -82,6 +82,31 @@ def check_out_records(work: Work, *, leaving: Sequence[Leaving], source: Attenda
     return len(left)
 
 
+# built once: made anew for every check-in, the first (which finds nothing but for the few
+# attendees in another session) cost more to build than to run
+_CHECKED_IN_ELSEWHERE = (
+    select(
+        Checkin.id,
+        EventSession.id,
+        EventSession.public_id,
+        EventSession.date,
+        EventSession.start_time,
+        EventSession.end_time,
+    )
+    .join(EventSession, EventSession.id == Checkin.session_id)
+    .where(
+        Checkin.attendee_id == bindparam("attendee_id"),
+        Checkin.checked_in.is_(True),
+        Checkin.session_id != bindparam("session_id"),
+    )
+)
+_SESSION_HOURS = (
+    select(Event.timezone, EventSession.date, EventSession.start_time, EventSession.end_time)
+    .join(Event, Event.id == EventSession.event_id)
+    .where(EventSession.id == bindparam("session_id"))
+)
+
+
 def leave_overlapping_sessions(
     work: Work, *, event_id: int, session_id: int, attendee_id: int, at: datetime
 ) -> int:
@@ -91,27 +116,12 @@ def leave_overlapping_sessions(
     (:func:`check_out_records`: emits CheckedOut, which recomputes their credits). Returns how
     many. One query when they are in no other session."""
     others = work.connection.execute(
-        select(
-            Checkin.id,
-            EventSession.id,
-            EventSession.public_id,
-            EventSession.date,
-            EventSession.start_time,
-            EventSession.end_time,
-        )
-        .join(EventSession, EventSession.id == Checkin.session_id)
-        .where(
-            Checkin.attendee_id == attendee_id,
-            Checkin.checked_in.is_(True),
-            Checkin.session_id != session_id,
-        )
+        _CHECKED_IN_ELSEWHERE, {"attendee_id": attendee_id, "session_id": session_id}
     ).all()
     if not others:
         return 0
     timezone, day, start, end = work.connection.execute(
-        select(Event.timezone, EventSession.date, EventSession.start_time, EventSession.end_time)
-        .join(Event, Event.id == EventSession.event_id)
-        .where(EventSession.id == session_id)
+        _SESSION_HOURS, {"session_id": session_id}
     ).one()
     window = session_window(day, start, end, timezone)
     leaving = [
