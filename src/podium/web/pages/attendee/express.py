@@ -10,11 +10,11 @@ answer goes out once that commit is done.
 
 The lane takes only the common case, and answers it exactly as the full route would: a plain
 form with a 303 back to the page (``?done=checked-in`` or ``?done=voted``), an htmx form with
-its section saying so, once the write has committed. An htmx check-in's attendance section is
-read on its own (``attendance.section``: a few Core statements, ``Database.read``) and rendered
-here (``page.attendance_answer``): the answer phones wait for at a keynote's doors costs a
-fraction of a page's reads. An htmx vote's polls section is rendered by the application
-(``GET …/fragments/polls?done=voted``, with no write transaction). The lane's conditions:
+its section saying so, once the write has committed. The section is read on its own, by the
+read job the page runs for it (``attendance.section``, ``live.read_audience_polls``: a few
+Core statements, run with the other answers of the same commit by ``Database.read``), and
+rendered here (``page.attendance_answer``, ``page.polls_answer``): the answer phones wait for at
+a keynote's doors costs a fraction of a page's reads. The lane's conditions:
 
 - ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``;
 - a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``);
@@ -221,7 +221,8 @@ class ExpressLane:
         self, scope: Scope, found: re.Match[str], fields: Fields
     ) -> tuple[str, str, CheckedInHere | _Voted] | None:
         """Once the job has committed, the section of the form, what it did (a key of
-        ``page.DONE``) and, for a check-in, what it did; None to pass the form on."""
+        ``page.DONE``) and what its answer shows (the check-in, or who voted where); None to
+        pass the form on."""
         connection = HTTPConnection(scope)
         event_uri, session_id = found["event_uri"], found["session_id"]
         poll_id = found.groupdict().get("poll_id")
