@@ -105,12 +105,12 @@ def _flags(sub: argparse.ArgumentParser, name: str) -> None:
             default=5.0,
             help="seconds to wait for broadcasts after the last vote",
         )
-    if name == "checkin":
+    if name in ("checkin", "vote-burst"):
         sub.add_argument(
             "--htmx",
             action="store_true",
             help="send the form as the page's script does (HX-Request; answered 200 with the "
-            "attendance section) instead of the plain form (303)",
+            "attendance or polls section) instead of the plain form (303)",
         )
     if name in ("attendance-list", "credits", "all"):
         sub.add_argument(

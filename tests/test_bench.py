@@ -60,3 +60,33 @@ def test_bench_credits_tiny_run_writes_awards_cold_and_none_warm(tmp_path: Path)
     assert rounds["baseline"][0]["rows"] > generated["records"]
     assert rows[1]["target"] == "< 10 s"
     assert rows[1]["ratio"] > 0
+
+
+def test_bench_htmx_check_in_tiny_run_is_answered_with_sections(tmp_path: Path) -> None:
+    status = cli.main(
+        ["checkin", "--htmx", "--requests", "10", "--rounds", "1", "--seconds", "10",
+         "--connections", "2", "--output", str(tmp_path)]
+    )  # fmt: skip
+
+    document = json.loads((tmp_path / "latest.json").read_text())
+    rows = {row["variant"]: row for row in document["rows"]}
+    assert status == 0
+    assert rows["podium"]["scenario"] == "checkin (sqlite, htmx)"
+    assert [r["statuses"] for r in document["details"]["podium"]] == [{"200": 10}]
+    assert rows["podium"]["extra"]["stored"] == rows["podium"]["extra"]["accepted"]
+
+
+def test_bench_htmx_vote_burst_tiny_run_counts_every_vote(tmp_path: Path) -> None:
+    status = cli.main(
+        ["vote-burst", "--htmx", "--voters", "12", "--watchers", "3", "--rounds", "1",
+         "--seconds", "10", "--connections", "2", "--settle", "3", "--output", str(tmp_path)]
+    )  # fmt: skip
+
+    document = json.loads((tmp_path / "latest.json").read_text())
+    votes = next(row for row in document["rows"] if row["variant"] == "votes")
+    assert status == 0
+    assert votes["scenario"] == "vote-burst (sqlite, htmx)"
+    assert [r["statuses"] for r in document["details"]["podium"]] == [{"200": 12}]
+    assert document["details"]["votes_counted"] == [12]
+    assert votes["extra"]["lost"] == 0
+    assert document["details"]["bursts"][0]["watchers_reached"] == 3
