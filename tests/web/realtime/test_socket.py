@@ -81,10 +81,13 @@ async def test_socket_receives_what_services_publish_on_its_session(
         }
 
 
-async def test_socket_reports_the_checked_in_count(
+async def test_socket_reports_the_checked_in_count_to_moderators_only(
     live_server: LiveServer, db: Database, scene: Scene
 ) -> None:
-    async with live_server.socket(scene.event, scene.session.public_id) as websocket:
+    async with (
+        live_server.socket(scene.event, scene.session.public_id) as audience,
+        live_server.socket(scene.event, scene.session.public_id, moderator=True) as moderator,
+    ):
         async with db.unit_of_work() as uow:
             await perform_checkin(
                 uow,
@@ -92,8 +95,16 @@ async def test_socket_reports_the_checked_in_count(
                 attendee=await uow.session.merge(scene.attendee),
                 source=AttendanceSource.WEB,
             )
+        counted = await receive(moderator)
+        question = await _ask(db, scene)
 
-        assert await receive(websocket) == {"type": "attendance.count", "checked_in": 1}
+        assert counted == {"type": "attendance.count", "checked_in": 1}
+        # the audience's next message is the question: no count came before it
+        assert await receive(audience) == {
+            "type": "question.asked",
+            "question": question,
+            "state": "approved",
+        }
 
 
 async def test_socket_of_an_unknown_session_is_closed_with_4404(

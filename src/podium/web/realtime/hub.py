@@ -10,7 +10,9 @@ forwarded but coalesced, so that a burst of hundreds of votes a second costs a f
   ``tally_interval`` per poll. A vote that arrives while a tally is being read or sent causes
   one more tally after the interval, so the last tally counts every vote. Moderator sockets get
   every tally; the others only while the poll's results are visible.
-- ``attendance.changed`` becomes ``{"type": "attendance.count", "checked_in": n}`` the same way.
+- ``attendance.changed`` becomes ``{"type": "attendance.count", "checked_in": n}`` the same way,
+  for moderator sockets only (the audience's pages show no count: a keynote's check-in rush
+  would otherwise send every phone four counts a second); not read while none listens.
 
 Each socket has a bounded backlog: a socket that cannot keep up has it replaced by one
 ``{"type": "resync"}`` (the page then fetches what it shows), and never slows the others. Every
@@ -137,6 +139,9 @@ class _Channel:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     pump: asyncio.Task[None] | None = None
     coalescing: dict[str, _Coalescing] = field(default_factory=dict)
+
+    def has_moderators(self) -> bool:
+        return any(listener.role is Role.MODERATOR for listener in self.listeners)
 
     def send(self, text: str, *, moderators_only: bool = False) -> None:
         for listener in tuple(self.listeners):
@@ -304,9 +309,13 @@ class Hub:
         channel.send(encode(tally.message()), moderators_only=not tally.visible)
 
     async def _send_attendance(self, channel: _Channel) -> None:
+        if not channel.has_moderators():
+            return
         async with self.database.unit_of_work(write=False) as uow:
             count = await count_checked_in(uow, session_public_id=channel.session)
-        channel.send(encode({"type": "attendance.count", "checked_in": count}))
+        channel.send(
+            encode({"type": "attendance.count", "checked_in": count}), moderators_only=True
+        )
 
     # --- keeping connections alive --------------------------------------------------------
 
