@@ -9,8 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import keynote
 from bench.report import RESULTS, Row, table, write_json
 from bench.scenarios import SCENARIOS
+
+# the rush of a keynote, played on its own (several minutes at the issue's size, not in `all`)
+RUSHES = {"keynote": keynote.keynote}
 
 # defaults sized so that `python -m bench all` takes a few minutes on a 2-core machine;
 # the issue's full sizes are named in each flag's help
@@ -42,11 +46,26 @@ def parser() -> argparse.ArgumentParser:
         "scale-out": "checkin+reads and a vote burst on PostgreSQL + Redis, 1 vs 2 processes",
         "credits": "recompute a generated event's credits: cold, warm, after a rule change",
         "all": "every scenario with its defaults (a few minutes)",
+        "keynote": "a keynote's rush, open loop: page, htmx check-in, vote, questions, "
+        "watchers; one SQLite process, then two PostgreSQL + Redis processes (not in `all`)",
     }
     for name, text in helps.items():
         sub = commands.add_parser(name, help=text, description=text)
-        _flags(sub, name)
+        if name in RUSHES:
+            keynote.add_flags(sub)
+            _output_flag(sub)
+        else:
+            _flags(sub, name)
     return main
+
+
+def _output_flag(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="where the JSON files go (default bench/results)",
+    )
 
 
 def _flags(sub: argparse.ArgumentParser, name: str) -> None:
@@ -73,12 +92,7 @@ def _flags(sub: argparse.ArgumentParser, name: str) -> None:
         default=defaults.get("requests", 1000),
         help="request bound of one round",
     )
-    sub.add_argument(
-        "--output",
-        type=Path,
-        default=RESULTS,
-        help="where the JSON files go (default bench/results)",
-    )
+    _output_flag(sub)
     sub.add_argument(
         "--connections",
         type=int,
@@ -199,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name} (server logs: {logs})", flush=True)
         started = time.perf_counter()
         try:
-            scenario_rows, details = asyncio.run(SCENARIOS[name](scenario_args, logs))
+            play = RUSHES.get(name) or SCENARIOS[name]
+            scenario_rows, details = asyncio.run(play(scenario_args, logs))
         except Exception as error:  # one broken scenario must not hide the others' numbers
             if args.scenario != "all":
                 raise

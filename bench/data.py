@@ -55,17 +55,26 @@ class EventData:
     api_key: str
 
 
-async def make_event(db: Database, *, uri: str = "bench") -> EventData:
-    """An event with one session and an API key."""
+async def make_event(db: Database, *, uri: str = "bench", live: bool = False) -> EventData:
+    """An event with one session and an API key. The session is on 2026-06-01, or with
+    ``live`` running now (started ten minutes ago, ending in two hours or at midnight, UTC:
+    the worker's session-end check-out leaves its check-ins alone)."""
+    day, start, end = date(2026, 6, 1), time(9, 0), time(10, 0)
+    if live:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        day = now.date()
+        began, ends = now - timedelta(minutes=10), now + timedelta(hours=2)
+        start = began.time() if began.date() == day else time(0, 0)
+        end = ends.time() if ends.date() == day else time(23, 59, 59)
     async with db.unit_of_work() as uow:
         event = await create_event(uow, uri=uri, name="Benchmark Conference")
         session = EventSession(
             event_id=event.id,
             public_id=ids.session_id(),
             name="Keynote",
-            date=date(2026, 6, 1),
-            start_time=time(9, 0),
-            end_time=time(10, 0),
+            date=day,
+            start_time=start.replace(microsecond=0),
+            end_time=end.replace(microsecond=0),
         )
         uow.session.add(session)
         await uow.session.flush()
@@ -250,6 +259,16 @@ async def count_checked_in(db: Database, *, session_id: int) -> int:
             select(func.count(Checkin.id)).where(
                 Checkin.session_id == session_id, Checkin.checked_in.is_(True)
             )
+        )
+        return int(found.scalar_one())
+
+
+async def count_questions(db: Database, *, session_id: int) -> int:
+    from podium.models import Question
+
+    async with db.unit_of_work(write=False) as uow:
+        found = await uow.session.execute(
+            select(func.count(Question.id)).where(Question.session_id == session_id)
         )
         return int(found.scalar_one())
 

@@ -124,7 +124,46 @@ class Server:
 
     def rss_bytes(self) -> int:
         """Resident memory of the server and its child processes (uvicorn workers)."""
-        return sum(_rss(pid) for pid in [self.process.pid, *_children(self.process.pid)])
+        return sum(_rss(pid) for pid in self.pids())
+
+    def peak_rss_bytes(self) -> int:
+        """The largest resident memory each of the server's processes has had, summed."""
+        return sum(_status_kb(pid, "VmHWM:") * 1024 for pid in self.pids())
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server's processes have used so far."""
+        return sum(process_cpu_seconds(pid) for pid in self.pids())
+
+    def pids(self) -> list[int]:
+        return [self.process.pid, *_children(self.process.pid)]
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int, *, ended_children: bool = False) -> float:
+    """User + system CPU of one process (0 when it is gone); with ``ended_children``, that of
+    its children that have ended too."""
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used = int(fields[11]) + int(fields[12])  # utime, stime
+        if ended_children:
+            used += int(fields[13]) + int(fields[14])  # cutime, cstime
+        return used / _TICKS
+    return 0.0
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU used so far by every PostgreSQL process of this machine (the bench's database
+    server is local; its backends are not our children): the live processes' own, and the
+    ended backends' that the postmaster has collected. 0 where none can be read."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += process_cpu_seconds(int(entry.name), ended_children=True)
+    return total
 
 
 def _children(pid: int) -> list[int]:
@@ -137,10 +176,14 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
+    return _status_kb(pid, "VmRSS:") * 1024
+
+
+def _status_kb(pid: int, key: str) -> int:
     with contextlib.suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+            if line.startswith(key):
+                return int(line.split()[1])
     return 0
 
 

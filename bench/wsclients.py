@@ -57,3 +57,52 @@ async def _clients(
     results.put({"times": times})
     for socket in sockets:
         socket.transport.abort()
+
+
+def watch(url: str, poll: str, count: int, stop: Event, results: Queue[Any]) -> None:
+    """A keynote's watchers: ``count`` sockets that keep, each, the last tally of ``poll`` they
+    received and when (wall clock), until ``stop``; then report them."""
+    raise_open_files_limit()
+    asyncio.run(_watchers(url, poll, count, stop, results))
+
+
+async def _watchers(url: str, poll: str, count: int, stop: Event, results: Queue[Any]) -> None:
+    limit = asyncio.Semaphore(64)
+    failed = 0
+    started = time.perf_counter()
+
+    async def open_one() -> ClientConnection | None:
+        nonlocal failed
+        async with limit:
+            try:
+                return await connect(url, open_timeout=60, ping_interval=None, max_queue=None)
+            except (OSError, TimeoutError, Exception):
+                failed += 1
+                return None
+
+    sockets = [s for s in await asyncio.gather(*(open_one() for _ in range(count))) if s]
+    last: list[tuple[float, int] | None] = [None] * len(sockets)
+    closed = 0
+
+    async def follow(n: int, socket: ClientConnection) -> None:
+        nonlocal closed
+        try:
+            async for raw in socket:
+                message = orjson.loads(raw)
+                if message.get("type") == "poll.tally" and message.get("poll") == poll:
+                    last[n] = (time.time(), int(message["votes"]))
+        except Exception:
+            pass
+        closed += 1  # the server closed it (or it broke) before the end
+
+    tasks = [asyncio.create_task(follow(n, s)) for n, s in enumerate(sockets)]
+    results.put(
+        {"connected": len(sockets), "failed": failed, "seconds": time.perf_counter() - started}
+    )
+    await asyncio.to_thread(stop.wait, 3600)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    results.put({"last": last, "closed_early": closed})
+    for socket in sockets:
+        socket.transport.abort()

@@ -90,3 +90,35 @@ def test_bench_htmx_vote_burst_tiny_run_counts_every_vote(tmp_path: Path) -> Non
     assert document["details"]["votes_counted"] == [12]
     assert votes["extra"]["lost"] == 0
     assert document["details"]["bursts"][0]["watchers_reached"] == 3
+
+
+def test_bench_keynote_tiny_rush_on_both_setups_loses_nothing(tmp_path: Path) -> None:
+    status = cli.main(
+        ["keynote", "--attendees", "16", "--voters", "10", "--questions", "3", "--watchers", "6",
+         "--watcher-processes", "2", "--checkin-seconds", "3", "--vote-seconds", "2",
+         "--settle", "2", "--output", str(tmp_path)]
+    )  # fmt: skip
+
+    document = json.loads((tmp_path / "latest.json").read_text())
+    rows = {(row["scenario"], row["variant"]): row for row in document["rows"]}
+    details = document["details"]
+    assert status == 0
+    assert document["scenario"] == "keynote"
+    for setup, name in (
+        ("sqlite", "keynote (sqlite, 1 process)"),
+        ("postgresql", "keynote (postgresql, 2 processes)"),
+    ):
+        played = details[setup]
+        assert {step: played["podium"][step]["ok"] for step in played["podium"]} == {
+            "page": 16, "checkin": 16, "vote": 10, "question": 3
+        }  # fmt: skip
+        assert {step: played["baseline"][step]["ok"] for step in played["baseline"]} == {
+            "page": 16, "checkin": 16, "vote": 10, "question": 3
+        }  # fmt: skip
+        assert played["stored"] == {"checkin": 16, "vote": 10, "question": 3}
+        assert rows[(name, "writes lost")]["met"] is True
+        assert played["tally"] == {**played["tally"], "reached": 6, "watchers": 6}
+        assert played["phases"]["checkin"]["server_cpu_seconds"] > 0
+        assert played["rss_mb"]["peak"] > 0
+    assert details["postgresql"]["processes"] == 2
+    assert details["postgresql"]["phases"]["checkin"]["database_cpu_seconds"] > 0
