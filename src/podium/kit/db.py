@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from podium.kit.inline_sqlite import inline_connector
 from podium.kit.pubsub import Broker
 from podium.kit.reads import TurnReads
 from podium.kit.subscribers import Reactions, Subscribers
@@ -58,15 +59,28 @@ def is_sqlite(url: str) -> bool:
 
 
 def _sqlite_engine(
-    url: str, *, begin: str, busy_timeout_ms: int, single_connection: bool = False
+    url: str,
+    *,
+    begin: str,
+    busy_timeout_ms: int,
+    single_connection: bool = False,
+    inline: bool = False,
 ) -> AsyncEngine:
+    """An async engine of the SQLite file of ``url``; with ``inline``, its statements run on
+    the event loop's thread (reads only: :mod:`podium.kit.inline_sqlite`)."""
     timeout = busy_timeout_ms / 1000
     # One writer connection per process: concurrent write transactions queue for it in the
     # pool, and the next one starts the moment the last commits. With a connection each they
     # would all wait inside SQLite's busy handler, which sleeps between tries (up to 100 ms),
     # so the lock would sit idle while everyone sleeps.
     pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": timeout} if single_connection else {}
-    engine = create_async_engine(async_url(url), connect_args={"timeout": timeout}, **pool)
+    if inline:
+        path = make_url(async_url(url)).database or ""
+        engine = create_async_engine(
+            async_url(url), async_creator=inline_connector(path, timeout=timeout), **pool
+        )
+    else:
+        engine = create_async_engine(async_url(url), connect_args={"timeout": timeout}, **pool)
     _configure_sqlite(engine.sync_engine, begin=begin, busy_timeout_ms=busy_timeout_ms)
     return engine
 
@@ -215,7 +229,9 @@ def create_database(
                 busy_timeout_ms=busy_timeout_ms,
                 single_connection=True,
             ),
-            read_engine=_sqlite_engine(url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms),
+            read_engine=_sqlite_engine(
+                url, begin="BEGIN", busy_timeout_ms=busy_timeout_ms, inline=True
+            ),
             busy_timeout_ms=busy_timeout_ms,
             subscribers=Subscribers(reactions),
         )
