@@ -20,7 +20,7 @@ from podium.live.service import (
     set_poll_results_visible,
 )
 from podium.models import Attendee, Event, Poll
-from podium.web.realtime.hub import TALLY_INTERVAL_SECONDS
+from podium.web.realtime.hub import AUDIENCE_INTERVAL_SECONDS, TALLY_INTERVAL_SECONDS
 from tests.factories import make_attendee
 from tests.web.realtime.conftest import WAIT_SECONDS, LiveServer, Scene, receive
 
@@ -246,3 +246,66 @@ async def test_a_burst_of_votes_is_coalesced_and_the_last_tally_counts_every_vot
     assert len(tallies) < 300 // 5
     assert len(tallies) <= elapsed / TALLY_INTERVAL_SECONDS + 2
     assert [tally["votes"] for tally in tallies] == sorted(tally["votes"] for tally in tallies)
+
+
+async def _until(websocket: ClientConnection, done: Any) -> list[dict[str, Any]]:
+    """Messages of ``websocket`` until one for which ``done`` is true (that one included)."""
+    got: list[dict[str, Any]] = []
+    while not got or not done(got[-1]):
+        got.append(await receive(websocket))
+    return got
+
+
+async def test_a_flurry_of_questions_reaches_moderators_each_and_the_audience_combined(
+    live_server: LiveServer, db: Database, scene: Scene
+) -> None:
+    async with (
+        live_server.socket(scene.event, scene.session.public_id) as audience,
+        live_server.socket(scene.event, scene.session.public_id, moderator=True) as moderator,
+    ):
+        started = asyncio.get_running_loop().time()
+        asked = [await _ask(db, scene, f"Question {n}?") for n in range(30)]
+        to_moderator = [await receive(moderator) for _ in asked]
+        to_audience = await _until(audience, lambda m: m.get("question") == asked[-1])
+        elapsed = asyncio.get_running_loop().time() - started
+
+    assert [m["question"] for m in to_moderator] == asked
+    assert {m["type"] for m in to_audience} == {"question.asked"}
+    assert len(to_audience) <= elapsed / AUDIENCE_INTERVAL_SECONDS + 2
+    assert len(to_audience) < len(asked)
+
+
+async def test_the_audience_gets_tallies_less_often_than_moderators_and_the_last_counts_all(
+    live_server: LiveServer, db: Database, scene: Scene
+) -> None:
+    voters = await _voters(db, scene.event, 60)
+    async with (
+        live_server.socket(scene.event, scene.session.public_id) as audience,
+        live_server.socket(scene.event, scene.session.public_id, moderator=True) as moderator,
+    ):
+        poll = await _open_poll(db, scene, visible=True)
+        for _ in range(3):  # created, opened, results
+            await receive(audience)
+            await receive(moderator)
+        started = asyncio.get_running_loop().time()
+        for number, voter in enumerate(voters):  # three votes every 0.1 s, for 2 s
+            await _vote(db, poll, voter, number % 3)
+            if number % 3 == 2:
+                await asyncio.sleep(0.1)
+        to_audience = await _until(audience, lambda m: m["votes"] == 60)
+        to_moderator = await _until(moderator, lambda m: m["votes"] == 60)
+        elapsed = asyncio.get_running_loop().time() - started
+
+    assert (
+        to_audience[-1]
+        == to_moderator[-1]
+        == {
+            "type": "poll.tally",
+            "poll": poll.public_id,
+            "votes": 60,
+            "counts": [20, 20, 20],
+            "visible": True,
+        }
+    )
+    assert len(to_audience) <= elapsed / AUDIENCE_INTERVAL_SECONDS + 2
+    assert len(to_audience) < len(to_moderator)

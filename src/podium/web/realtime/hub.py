@@ -7,12 +7,21 @@ forwarded but coalesced, so that a burst of hundreds of votes a second costs a f
 
 - ``poll.voted`` becomes ``{"type": "poll.tally", "poll", "votes", "counts", "visible"}``,
   read by one short unit of work in this process (never per socket), at most once per
-  ``tally_interval`` per poll. A vote that arrives while a tally is being read or sent causes
-  one more tally after the interval, so the last tally counts every vote. Moderator sockets get
-  every tally; the others only while the poll's results are visible.
+  ``tally_interval`` per poll for moderator sockets and once per ``audience_interval`` for the
+  others (only while the poll's results are visible). A vote that arrives while a tally is
+  being read or sent causes one more tally after the interval, so the last tally counts every
+  vote.
 - ``attendance.changed`` becomes ``{"type": "attendance.count", "checked_in": n}`` the same way,
   for moderator sockets only (the audience's pages show no count: a keynote's check-in rush
   would otherwise send every phone four counts a second); not read while none listens.
+- The question messages whose only use on the audience's pages is "fetch the list again"
+  (asked, approved, dismissed, answered, pinned) reach moderators at once and the audience at
+  most once per ``audience_interval`` per kind, the latest of a burst. Upvotes are not
+  combined (the page changes the one question's count in place).
+
+Every message sent to N sockets costs N sends on this process's one event loop (about 50 µs
+each): with 3,000 phones in a room, the intervals above are what keeps a vote burst and a
+flurry of questions from filling the loop with sends.
 
 Each socket has a bounded backlog: a socket that cannot keep up has it replaced by one
 ``{"type": "resync"}`` (the page then fetches what it shows), and never slows the others. Every
@@ -29,6 +38,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -42,6 +52,12 @@ from podium.live.service import poll_tally
 log = logging.getLogger(__name__)
 
 TALLY_INTERVAL_SECONDS = 0.25
+AUDIENCE_INTERVAL_SECONDS = 0.5
+# refetched by the audience's pages whatever the message says: combined for the audience
+_AUDIENCE_COMBINED = frozenset(
+    {"question.asked", "question.approved", "question.dismissed", "question.answered",
+     "question.pinned"}
+)  # fmt: skip
 PING_INTERVAL_SECONDS = 25.0
 SOCKET_QUEUE_SIZE = 64
 
@@ -140,12 +156,16 @@ class _Channel:
     pump: asyncio.Task[None] | None = None
     coalescing: dict[str, _Coalescing] = field(default_factory=dict)
 
-    def has_moderators(self) -> bool:
-        return any(listener.role is Role.MODERATOR for listener in self.listeners)
+    # the latest message of each kind combined for the audience, waiting to be sent
+    latest: dict[str, str] = field(default_factory=dict)
 
-    def send(self, text: str, *, moderators_only: bool = False) -> None:
+    def has(self, role: Role) -> bool:
+        return any(listener.role is role for listener in self.listeners)
+
+    def send(self, text: str, *, to: Role | None = None) -> None:
+        """``text`` to every socket, or to those of role ``to``."""
         for listener in tuple(self.listeners):
-            if not moderators_only or listener.role is Role.MODERATOR:
+            if to is None or listener.role is to:
                 listener.offer(text)
 
 
@@ -156,12 +176,14 @@ class Hub:
         broker: Broker,
         database: Database,
         tally_interval: float = TALLY_INTERVAL_SECONDS,
+        audience_interval: float = AUDIENCE_INTERVAL_SECONDS,
         ping_interval: float = PING_INTERVAL_SECONDS,
         queue_size: int = SOCKET_QUEUE_SIZE,
     ) -> None:
         self.broker = broker
         self.database = database
         self.tally_interval = tally_interval
+        self.audience_interval = audience_interval
         self.ping_interval = ping_interval
         self.queue_size = queue_size
         self._channels: dict[str, _Channel] = {}
@@ -255,16 +277,39 @@ class Hub:
         if kind == "poll.voted":
             poll = message.get("poll")
             if isinstance(poll, str):
-                self._coalesce(channel, f"poll:{poll}", lambda: self._send_tally(channel, poll))
+                for role, interval in (
+                    (Role.MODERATOR, self.tally_interval),
+                    (Role.AUDIENCE, self.audience_interval),
+                ):
+                    self._coalesce(
+                        channel,
+                        f"poll:{poll}:{role}",
+                        partial(self._send_tally, channel, poll, role),
+                        interval,
+                    )
         elif kind == "attendance.changed":
-            self._coalesce(channel, "attendance", lambda: self._send_attendance(channel))
+            self._coalesce(
+                channel, "attendance", lambda: self._send_attendance(channel), self.tally_interval
+            )
+        elif kind in _AUDIENCE_COMBINED:
+            text = encode(message)
+            channel.send(text, to=Role.MODERATOR)
+            key = f"{kind}:{message.get('state', '')}"
+            channel.latest[key] = text
+            self._coalesce(
+                channel, key, partial(self._send_latest, channel, key), self.audience_interval
+            )
         else:
             channel.send(encode(message))
 
     # --- coalescing -----------------------------------------------------------------------
 
     def _coalesce(
-        self, channel: _Channel, key: str, produce: Callable[[], Awaitable[None]]
+        self,
+        channel: _Channel,
+        key: str,
+        produce: Callable[[], Awaitable[None]],
+        interval: float,
     ) -> None:
         state = channel.coalescing.get(key)
         if state is not None:
@@ -272,7 +317,7 @@ class Hub:
             return
         state = channel.coalescing[key] = _Coalescing()
         state.task = asyncio.get_running_loop().create_task(
-            self._coalesced(channel, key, state, produce)
+            self._coalesced(channel, key, state, produce, interval)
         )
 
     async def _coalesced(
@@ -281,6 +326,7 @@ class Hub:
         key: str,
         state: _Coalescing,
         produce: Callable[[], Awaitable[None]],
+        interval: float,
     ) -> None:
         try:
             while True:
@@ -289,7 +335,7 @@ class Hub:
                     await produce()
                 except Exception:
                     log.exception("could not send %s to %s", key, channel.session)
-                await asyncio.sleep(self.tally_interval)
+                await asyncio.sleep(interval)
                 # no await between this test and the removal below: a message that comes
                 # after it finds no state and starts a new round
                 if not state.dirty:
@@ -298,7 +344,10 @@ class Hub:
             if channel.coalescing.get(key) is state:
                 del channel.coalescing[key]
 
-    async def _send_tally(self, channel: _Channel, poll: str) -> None:
+    async def _send_tally(self, channel: _Channel, poll: str, role: Role) -> None:
+        """The poll's tally to the sockets of ``role`` (the audience's only while visible)."""
+        if not channel.has(role):
+            return
         try:
             async with self.database.unit_of_work(write=False) as uow:
                 tally = await poll_tally(
@@ -306,16 +355,20 @@ class Hub:
                 )
         except PollNotFound:
             return
-        channel.send(encode(tally.message()), moderators_only=not tally.visible)
+        if role is Role.MODERATOR or tally.visible:
+            channel.send(encode(tally.message()), to=role)
+
+    async def _send_latest(self, channel: _Channel, key: str) -> None:
+        text = channel.latest.pop(key, None)
+        if text is not None:
+            channel.send(text, to=Role.AUDIENCE)
 
     async def _send_attendance(self, channel: _Channel) -> None:
-        if not channel.has_moderators():
+        if not channel.has(Role.MODERATOR):
             return
         async with self.database.unit_of_work(write=False) as uow:
             count = await count_checked_in(uow, session_public_id=channel.session)
-        channel.send(
-            encode({"type": "attendance.count", "checked_in": count}), moderators_only=True
-        )
+        channel.send(encode({"type": "attendance.count", "checked_in": count}), to=Role.MODERATOR)
 
     # --- keeping connections alive --------------------------------------------------------
 
