@@ -9,12 +9,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import keynote
+from bench import costs, keynote
 from bench.report import RESULTS, Row, table, write_json
 from bench.scenarios import SCENARIOS
 
-# the rush of a keynote, played on its own (several minutes at the issue's size, not in `all`)
-RUSHES = {"keynote": keynote.keynote}
+# scenarios with flags of their own, not in `all`: a keynote's rush (several minutes at the
+# issue's size) and the CPU per request that docs/scaling.md is computed from
+OWN_FLAGS = {
+    "keynote": (keynote.keynote, keynote.add_flags),
+    "costs": (costs.costs, costs.add_flags),
+}
 
 # defaults sized so that `python -m bench all` takes a few minutes on a 2-core machine;
 # the issue's full sizes are named in each flag's help
@@ -48,11 +52,13 @@ def parser() -> argparse.ArgumentParser:
         "all": "every scenario with its defaults (a few minutes)",
         "keynote": "a keynote's rush, open loop: page, htmx check-in, vote, questions, "
         "watchers; one SQLite process, then two PostgreSQL + Redis processes (not in `all`)",
+        "costs": "server and PostgreSQL CPU per page GET, check-in, vote, question and "
+        "WebSocket message (not in `all`)",
     }
     for name, text in helps.items():
         sub = commands.add_parser(name, help=text, description=text)
-        if name in RUSHES:
-            keynote.add_flags(sub)
+        if name in OWN_FLAGS:
+            OWN_FLAGS[name][1](sub)
             _output_flag(sub)
         else:
             _flags(sub, name)
@@ -213,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name} (server logs: {logs})", flush=True)
         started = time.perf_counter()
         try:
-            play = RUSHES.get(name) or SCENARIOS[name]
+            play = OWN_FLAGS[name][0] if name in OWN_FLAGS else SCENARIOS[name]
             scenario_rows, details = asyncio.run(play(scenario_args, logs))
         except Exception as error:  # one broken scenario must not hide the others' numbers
             if args.scenario != "all":

@@ -122,3 +122,20 @@ def test_bench_keynote_tiny_rush_on_both_setups_loses_nothing(tmp_path: Path) ->
         assert played["rss_mb"]["peak"] > 0
     assert details["postgresql"]["processes"] == 2
     assert details["postgresql"]["phases"]["checkin"]["database_cpu_seconds"] > 0
+
+
+def test_bench_costs_tiny_run_measures_cpu_of_every_kind(tmp_path: Path) -> None:
+    status = cli.main(
+        ["costs", "--requests", "10", "--connections", "2", "--watchers", "4",
+         "--output", str(tmp_path)]
+    )  # fmt: skip
+
+    document = json.loads((tmp_path / "latest.json").read_text())
+    measured = document["details"]["per_request"]
+    assert status == 0
+    assert list(measured) == [
+        "page", "checkin (htmx)", "checkin (plain)", "vote (htmx)", "question (htmx)",
+        "tally -> 1 socket",
+    ]  # fmt: skip
+    assert all(measured[kind]["rate"] > 0 for kind in list(measured)[:5])
+    assert sum(m["server_cpu_ms"] for m in measured.values()) > 0
