@@ -37,3 +37,9 @@ async def json_list_body(
 
 def _encoded(items: Iterable[T], encode: Callable[[T], Any]) -> list[Any]:
     return [encode(item) for item in items]
+
+
+def json_list_of_parts(parts: Iterable[bytes], *, prefix: bytes, suffix: bytes) -> bytes:
+    """``prefix`` + the JSON list of the items encoded in ``parts`` + ``suffix``: the same bytes
+    as :func:`json_list_body` gives for the items."""
+    return b"".join((prefix, b"[", b",".join(parts), b"]", suffix))
