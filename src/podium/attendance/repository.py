@@ -488,7 +488,8 @@ async def session_checkin_revisions(uow: UnitOfWork, *, session_id: int) -> list
         .where(Checkin.session_id == session_id)
         .order_by(*_REPORT_ORDER)
     )
-    return [(checkin_id, revision) for checkin_id, revision in rows]
+    # the rows as they come (tuples already): thousands of them, on every list built again
+    return cast(list[tuple[int, int]], rows.all())
 
 
 async def records_generations(uow: UnitOfWork, *, session_id: int) -> list[tuple[int, int]]:

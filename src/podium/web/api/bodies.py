@@ -42,4 +42,10 @@ def _encoded(items: Iterable[T], encode: Callable[[T], Any]) -> list[Any]:
 def json_list_of_parts(parts: Iterable[bytes], *, prefix: bytes, suffix: bytes) -> bytes:
     """``prefix`` + the JSON list of the items encoded in ``parts`` + ``suffix``: the same bytes
     as :func:`json_list_body` gives for the items."""
-    return b"".join((prefix, b"[", b",".join(parts), b"]", suffix))
+    items = list(parts)
+    if not items:
+        return prefix + b"[]" + suffix
+    # one copy of a long body, not two: the envelope goes onto the first and last items
+    items[0] = prefix + b"[" + items[0]
+    items[-1] = items[-1] + b"]" + suffix
+    return b",".join(items)

@@ -258,27 +258,30 @@ async def _list_body(
         for record_id, revision in revisions.records
         if (found := kept.get(record_id)) is None or found[0] != revision
     ]
-    fresh: dict[int, tuple[int, bytes]] = {}
+    parts = dict(kept)
     if changed:
         records = await list_attendance(
             uow, session=session, revisions=revisions, record_ids=changed
         )
         encode = RecordEncoder(zone)
+        fresh = set()
         for start in range(0, len(records), _ENCODE_CHUNK):
             if start:
                 await asyncio.sleep(0)
             for record in records[start : start + _ENCODE_CHUNK]:
-                fresh[record.checkin.id] = (record.revision, orjson.dumps(encode(record)))
-    parts: dict[int, tuple[int, bytes]] = {}
-    for record_id, revision in revisions.records:
-        part = fresh.get(record_id)
-        if part is None:
-            part = kept.get(record_id)
-            if part is None or part[0] != revision:
-                continue  # removed since the revisions were read
-        parts[record_id] = part
+                parts[record.checkin.id] = (record.revision, orjson.dumps(encode(record)))
+                fresh.add(record.checkin.id)
+        for record_id in changed:
+            if record_id not in fresh:  # removed since the revisions were read
+                parts.pop(record_id, None)
+    new = sum(1 for record_id in changed if record_id not in kept)
+    if len(kept) > len(revisions.records) - new:  # kept records no longer listed
+        listed = {record_id for record_id, _revision in revisions.records}
+        parts = {record_id: part for record_id, part in parts.items() if record_id in listed}
     _records.put(parts_key, parts)
-    return ok_list_of_parts(part for _revision, part in parts.values())
+    return ok_list_of_parts(
+        parts[record_id][1] for record_id, _revision in revisions.records if record_id in parts
+    )
 
 
 @router.delete(
