@@ -37,6 +37,8 @@ from podium.models import (
 from podium.people.repository import insert_once_for_an_attendee
 
 _CHUNK = 500
+# the most records loaded by id at once (load_session_attendance_rows)
+CHUNK = _CHUNK
 
 
 async def lock_checkin(uow: UnitOfWork, *, session_id: int, attendee_id: int) -> Checkin | None:
@@ -288,13 +290,23 @@ RECORD_COLUMNS = (
     Attendee.field_3,
     Attendee.field_4,
     Attendee.field_5,
+    Checkin.revision,
+)
+# the report's order of a session's records
+_REPORT_ORDER = (
+    Checkin.checkin_time.is_(None),
+    Checkin.checkin_time,
+    func.lower(Attendee.last_name),
+    func.lower(Attendee.first_name),
+    Checkin.id,
 )
 
 
 @dataclass(frozen=True)
 class SessionAttendanceRows:
-    """A session's records as plain rows (``RECORD_COLUMNS``), in report order, with what
-    belongs to each by record id, and the session's fields of study with their codewords."""
+    """A session's records as plain rows (``RECORD_COLUMNS``: the record's, its attendee's,
+    then the record's revision), in report order, with what belongs to each by record id, and
+    the session's fields of study with their codewords."""
 
     records: Sequence[Row[*tuple[Any, ...]]]
     # record id -> (action, at, source) in time order
@@ -308,36 +320,48 @@ class SessionAttendanceRows:
     fields_of_study: list[FieldOfStudy]
 
 
+async def load_fields_of_study(uow: UnitOfWork, *, session_id: int) -> list[FieldOfStudy]:
+    """The session's fields of study in their order, with their codewords. Two queries."""
+    return list(
+        await uow.session.scalars(
+            select(FieldOfStudy)
+            .where(FieldOfStudy.session_id == session_id)
+            .options(selectinload(FieldOfStudy.codewords))
+            .order_by(FieldOfStudy.position, FieldOfStudy.id)
+        )
+    )
+
+
 async def load_session_attendance_rows(
     uow: UnitOfWork,
     *,
     session_id: int,
     email_key: str | None = None,
     external_id_key: str | None = None,
+    checkin_ids: Collection[int] | None = None,
+    fields_of_study: list[FieldOfStudy] | None = None,
 ) -> SessionAttendanceRows:
-    """All records of the session (or those of attendees with that email / external id),
-    earliest check-in first, never-checked-in last, then by attendee name; no ORM objects
-    but the fields of study.
+    """All records of the session (or those of attendees with that email / external id, or
+    those of ``checkin_ids``: at most ``CHUNK`` of them), earliest check-in first,
+    never-checked-in last, then by attendee name; no ORM objects but the fields of study
+    (``fields_of_study`` when given: the session's, as :func:`load_fields_of_study` read them).
 
     Three queries whatever the number of records when the session has no fields of study,
     six when it has (records, history, fields, their codewords, submissions, the credits
-    awarded by hand and by the rules).
+    awarded by hand and by the rules); two fewer when given the fields.
     """
+    if checkin_ids is not None and len(checkin_ids) > CHUNK:
+        raise ValueError(f"at most {CHUNK} records by id, not {len(checkin_ids)}")
     ids = select(Checkin.id).join(Attendee, Attendee.id == Checkin.attendee_id)
-    ids = _record_filter(ids, session_id, email_key, external_id_key)
+    ids = _record_filter(ids, session_id, email_key, external_id_key, checkin_ids)
     records = _record_filter(
         select(*RECORD_COLUMNS)
         .join(Attendee, Attendee.id == Checkin.attendee_id)
-        .order_by(
-            Checkin.checkin_time.is_(None),
-            Checkin.checkin_time,
-            func.lower(Attendee.last_name),
-            func.lower(Attendee.first_name),
-            Checkin.id,
-        ),
+        .order_by(*_REPORT_ORDER),
         session_id,
         email_key,
         external_id_key,
+        checkin_ids,
     )
     # Core, not the ORM's result machinery: thousands of plain rows
     connection = await uow.session.connection()
@@ -355,13 +379,10 @@ async def load_session_attendance_rows(
     )
     for checkin_id, action, at, source in entries:
         history.setdefault(checkin_id, []).append((action, at, source))
-    fields = list(
-        await uow.session.scalars(
-            select(FieldOfStudy)
-            .where(FieldOfStudy.session_id == session_id)
-            .options(selectinload(FieldOfStudy.codewords))
-            .order_by(FieldOfStudy.position, FieldOfStudy.id)
-        )
+    fields = (
+        fields_of_study
+        if fields_of_study is not None
+        else await load_fields_of_study(uow, session_id=session_id)
     )
     submissions: dict[int, list[tuple[int, int]]] = {}
     adjustments: dict[int, dict[int, Decimal]] = {}
@@ -414,9 +435,15 @@ _Statement = TypeVar("_Statement", bound=Select[*tuple[Any, ...]])
 
 
 def _record_filter(
-    statement: _Statement, session_id: int, email_key: str | None, external_id_key: str | None
+    statement: _Statement,
+    session_id: int,
+    email_key: str | None,
+    external_id_key: str | None,
+    checkin_ids: Collection[int] | None = None,
 ) -> _Statement:
     statement = statement.where(Checkin.session_id == session_id)
+    if checkin_ids is not None:
+        statement = statement.where(Checkin.id.in_(sorted(checkin_ids)))
     if email_key is not None:
         statement = statement.where(Attendee.email_key == email_key)
     if external_id_key is not None:
@@ -450,6 +477,34 @@ async def delete_session_checkins(uow: UnitOfWork, *, session_id: int) -> int:
 
 def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
+
+
+async def session_checkin_revisions(uow: UnitOfWork, *, session_id: int) -> list[tuple[int, int]]:
+    """(record id, revision) of every record of the session, in report order. One query."""
+    connection = await uow.session.connection()
+    rows = await connection.execute(
+        select(Checkin.id, Checkin.revision)
+        .join(Attendee, Attendee.id == Checkin.attendee_id)
+        .where(Checkin.session_id == session_id)
+        .order_by(*_REPORT_ORDER)
+    )
+    # the rows as they come (tuples already): thousands of them, on every list built again
+    return cast(list[tuple[int, int]], rows.all())
+
+
+async def records_generations(uow: UnitOfWork, *, session_id: int) -> list[tuple[int, int]]:
+    """(slot, generation) of the rows of the session's attendance version whose records
+    generation moved (see ``models.AttendanceVersion``), by slot. One query."""
+    connection = await uow.session.connection()
+    rows = await connection.execute(
+        select(AttendanceVersion.slot, AttendanceVersion.records_generation)
+        .where(
+            AttendanceVersion.session_id == session_id,
+            AttendanceVersion.records_generation != 0,
+        )
+        .order_by(AttendanceVersion.slot)
+    )
+    return [(slot, generation) for slot, generation in rows]
 
 
 async def attendance_versions(uow: UnitOfWork, *, session_id: int) -> list[tuple[int, int]]:

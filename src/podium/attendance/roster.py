@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy.exc import IntegrityError
 
 from podium.attendance import repository
 from podium.attendance.types import (
     AttendanceRecord,
+    AttendanceRevisions,
     AttendeeFacts,
     CheckinFacts,
     CodewordTally,
@@ -57,11 +58,58 @@ def total_time_attended(history: Iterable[_Action]) -> timedelta | None:
     return total
 
 
-async def list_attendance(uow: UnitOfWork, *, session: EventSession) -> list[AttendanceRecord]:
+async def list_attendance(
+    uow: UnitOfWork,
+    *,
+    session: EventSession,
+    revisions: AttendanceRevisions | None = None,
+    record_ids: Collection[int] | None = None,
+) -> list[AttendanceRecord]:
     """Every record of ``session``, preloaded ones included: earliest check-in first, those
-    never checked in last, then by attendee name. A fixed number of queries."""
-    attendance = await repository.load_session_attendance_rows(uow, session_id=session.id)
-    return _records(attendance)
+    never checked in last, then by attendee name. A fixed number of queries.
+
+    With ``revisions`` (read before, in this unit of work), the records are read for its
+    ``shared`` state (its fields of study, not read again); with ``record_ids`` only those
+    records, in the same order (those that are gone are left out): as many queries for one as
+    for thousands."""
+    fields = cast(list[FieldOfStudy], list(revisions.fields_of_study)) if revisions else None
+    by_id = record_ids is not None and len(record_ids) <= repository.CHUNK
+    attendance = await repository.load_session_attendance_rows(
+        uow,
+        session_id=session.id,
+        checkin_ids=record_ids if by_id else None,
+        fields_of_study=fields,
+    )
+    records = _records(attendance)
+    if record_ids is not None and not by_id:
+        wanted = set(record_ids)
+        records = [record for record in records if record.checkin.id in wanted]
+    return records
+
+
+async def attendance_revisions(uow: UnitOfWork, *, session: EventSession) -> AttendanceRevisions:
+    """The revision of each record of ``session`` in report order, and what names the state
+    that every record shows alike (see ``AttendanceRevisions``). Read it after
+    :func:`attendance_version`, and the records after it (``list_attendance(revisions=…)``),
+    so that a record is never older than the revision it is kept under. Four queries
+    (generations, fields of study, their codewords, revisions) whatever the number of
+    records."""
+    generations = await repository.records_generations(uow, session_id=session.id)
+    fields = await repository.load_fields_of_study(uow, session_id=session.id)
+    shared = tuple(
+        (
+            field.id,
+            field.name,
+            str(field.credits),
+            field.position,
+            tuple((c.id, c.word, c.position) for c in field.codewords),
+        )
+        for field in fields
+    )
+    records = await repository.session_checkin_revisions(uow, session_id=session.id)
+    return AttendanceRevisions(
+        shared=(tuple(generations), shared), records=tuple(records), fields_of_study=tuple(fields)
+    )
 
 
 async def attendance_version(uow: UnitOfWork, *, session: EventSession) -> str | None:
@@ -249,6 +297,7 @@ def _records(attendance: repository.SessionAttendanceRows) -> list[AttendanceRec
     split = len(CheckinFacts._fields)
     for row in attendance.records:
         checkin = checkin_facts(row[:split])
+        revision = row[-1]
         submitted = submissions_of.get(checkin.id)
         adjusted = adjustments_of.get(checkin.id)
         awarded = awarded_of.get(checkin.id)
@@ -274,10 +323,11 @@ def _records(attendance: repository.SessionAttendanceRows) -> list[AttendanceRec
         records.append(
             AttendanceRecord(
                 checkin=checkin,
-                attendee=attendee_facts(row[split:]),
+                attendee=attendee_facts(row[split:-1]),
                 fields_of_study=studied,
                 history=history,
                 total_time_attended=total_time_attended(history),
+                revision=revision,
             )
         )
     return records

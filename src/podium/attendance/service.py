@@ -27,6 +27,7 @@ from podium.attendance.leaving import check_out_ended_sessions
 from podium.attendance.lookup import search_preloaded as search_preloaded
 from podium.attendance.presence import count_checked_in as count_checked_in
 from podium.attendance.roster import (
+    attendance_revisions,
     attendance_version,
     clear_attendance,
     list_attendance,
@@ -52,6 +53,7 @@ from podium.models import (
 __all__ = [
     "AttendanceSection",
     "adjust_credits",
+    "attendance_revisions",
     "attendance_section",
     "attendance_version",
     "attendee_session_status",

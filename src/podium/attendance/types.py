@@ -130,10 +130,33 @@ class AttendanceRecord:
     fields_of_study: tuple[FieldOfStudyAttendance, ...]
     history: tuple[HistoryItem, ...]
     total_time_attended: timedelta | None
+    # names the present state of what this record shows beyond what every record of the
+    # session shares (see AttendanceRevisions): moved by the database with every change
+    revision: int
 
     @property
     def evaluation_complete(self) -> bool:
         return self.checkin.evaluation_completed_at is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendanceRevisions:
+    """Names the present state of each record of a session's attendance list, so that a
+    cache of the records' encoded forms knows which to make again.
+
+    A record shows what only it has (its row, history, codewords, credits, attendee), named by
+    its revision, and what every record of the session shows alike (the session's fields of
+    study and their codewords), named by ``shared``: a record read for ``shared`` and showing
+    revision r shows the same thing as long as the session's ``shared`` and its revision stay
+    the same. ``shared`` changes too when the database could not move a revision
+    (PostgreSQL, a record held by another transaction): then every record is read again.
+    """
+
+    shared: tuple[object, ...]
+    # (record id, revision) in report order
+    records: tuple[tuple[int, int], ...]
+    # what list_attendance(revisions=…) reads the records for: the fields of study as read
+    fields_of_study: tuple[object, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

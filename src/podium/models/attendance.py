@@ -50,6 +50,11 @@ class Checkin(Base):
     checkout_source: Mapped[str | None] = mapped_column(String(16))
     evaluation_completed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # names the present state of what the attendance list shows of this record: a new random
+    # number from database triggers (migration 0006) with every write that changes it — its
+    # row, history, codeword submissions, credit adjustments and awards, its attendee's shown
+    # columns — whoever writes. Never written by Podium's code.
+    revision: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
     attendee: Mapped[Attendee] = relationship(lazy="raise")
     history: Mapped[list[CheckinHistoryEntry]] = relationship(
@@ -137,6 +142,11 @@ class AttendanceVersion(Base):
     has about as many rows as it ever had transactions writing to it at once, and its version
     is all of them together. On SQLite, which writes one transaction at a time, only slot 0.
 
+    ``records_generation`` (PostgreSQL) moves, with the version, when a trigger could not move
+    a record's ``Checkin.revision`` without waiting for another transaction (migration 0006):
+    the list then encodes every record of the session again. 0 until then; SQLite never
+    moves it.
+
     SQLite drops a table's triggers when a migration rebuilds the table (``batch_alter_table``):
     a migration that rebuilds one of those tables must create its triggers again (the
     invalidation tests of the attendance list fail otherwise).
@@ -149,3 +159,4 @@ class AttendanceVersion(Base):
     )
     slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger)
+    records_generation: Mapped[int] = mapped_column(BigInteger, server_default="0")

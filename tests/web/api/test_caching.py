@@ -1,11 +1,11 @@
-"""BodyCache: bounded by entries and by bytes, least recently used out first; concurrent
-misses of one key build it once."""
+"""BodyCache and PartsCache: bounded by entries and by bytes, least recently used out first;
+concurrent misses of one key build it once."""
 
 from __future__ import annotations
 
 import asyncio
 
-from podium.web.api.caching import BodyCache
+from podium.web.api.caching import BodyCache, PartsCache
 
 
 def test_body_cache_drops_the_least_recently_used_beyond_its_bytes() -> None:
@@ -79,3 +79,48 @@ async def test_body_cache_build_that_fails_is_tried_again_by_the_next_request() 
     assert isinstance(first, RuntimeError)
     assert second == b"body"
     assert cache.get("k") == b"body"
+
+
+def test_parts_cache_drops_the_least_recently_used_beyond_its_bytes() -> None:
+    per_item = PartsCache.ITEM_OVERHEAD + 4
+    cache = PartsCache(max_entries=10, max_bytes=2 * per_item)
+    cache.put("a", {1: (7, b"aaaa")})
+    cache.put("b", {1: (7, b"bbbb")})
+    assert cache.get("a") == {1: (7, b"aaaa")}  # now b is the least recently used
+
+    cache.put("c", {1: (7, b"cccc")})
+
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (
+        {1: (7, b"aaaa")},
+        {},
+        {1: (7, b"cccc")},
+    )
+    assert cache.size == 2 * per_item
+
+
+def test_parts_cache_drops_the_least_recently_used_beyond_its_entries() -> None:
+    cache = PartsCache(max_entries=2, max_bytes=10_000)
+    for key in "abc":
+        cache.put(key, {1: (1, key.encode())})
+
+    assert [cache.get(key) for key in "abc"] == [{}, {1: (1, b"b")}, {1: (1, b"c")}]
+
+
+def test_parts_cache_does_not_keep_parts_bigger_than_its_bytes_and_forgets_the_old_ones() -> None:
+    cache = PartsCache(max_entries=10, max_bytes=PartsCache.ITEM_OVERHEAD + 4)
+    cache.put("a", {1: (1, b"ok")})
+
+    cache.put("a", {1: (2, b"too big")})
+
+    assert cache.get("a") == {}
+    assert cache.size == 0
+
+
+def test_parts_cache_replacing_a_key_counts_its_bytes_once() -> None:
+    cache = PartsCache(max_entries=10, max_bytes=10_000)
+    cache.put("a", {1: (1, b"aaaa"), 2: (1, b"aa")})
+
+    cache.put("a", {1: (2, b"AAAA")})
+
+    assert cache.get("a") == {1: (2, b"AAAA")}
+    assert cache.size == PartsCache.ITEM_OVERHEAD + 4

@@ -37,3 +37,15 @@ async def json_list_body(
 
 def _encoded(items: Iterable[T], encode: Callable[[T], Any]) -> list[Any]:
     return [encode(item) for item in items]
+
+
+def json_list_of_parts(parts: Iterable[bytes], *, prefix: bytes, suffix: bytes) -> bytes:
+    """``prefix`` + the JSON list of the items encoded in ``parts`` + ``suffix``: the same bytes
+    as :func:`json_list_body` gives for the items."""
+    items = list(parts)
+    if not items:
+        return prefix + b"[]" + suffix
+    # one copy of a long body, not two: the envelope goes onto the first and last items
+    items[0] = prefix + b"[" + items[0]
+    items[-1] = items[-1] + b"]" + suffix
+    return b",".join(items)

@@ -75,3 +75,48 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     tags = (tag.strip() for tag in if_none_match.split(","))
     return any(tag.removeprefix("W/") == etag for tag in tags)
+
+
+class PartsCache:
+    """The encoded parts of lists (one per item, by item id, each with the revision of the
+    item it encodes) by key; whole sets of parts go least recently used first once there are
+    more than ``max_entries`` or they take more than ``max_bytes`` together (a set bigger than
+    that is not kept). A set is replaced whole (:meth:`put`), so it holds only the items of
+    the list it was last put for."""
+
+    # what an item costs beyond its bytes: its entry, tuple, and the objects' headers
+    ITEM_OVERHEAD = 160
+
+    def __init__(self, *, max_entries: int, max_bytes: int) -> None:
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._sets: OrderedDict[Hashable, tuple[dict[int, tuple[int, bytes]], int]] = OrderedDict()
+
+    def get(self, key: Hashable) -> dict[int, tuple[int, bytes]]:
+        """item id -> (revision, encoded item) kept for ``key`` (empty when none): not to be
+        changed, :meth:`put` a new one."""
+        found = self._sets.get(key)
+        if found is None:
+            return {}
+        self._sets.move_to_end(key)
+        return found[0]
+
+    def put(self, key: Hashable, parts: dict[int, tuple[int, bytes]]) -> None:
+        size = sum(len(part) for _revision, part in parts.values())
+        size += self.ITEM_OVERHEAD * len(parts)
+        old = self._sets.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+        if size > self._max_bytes:
+            return
+        self._sets[key] = (parts, size)
+        self._bytes += size
+        while len(self._sets) > self._max_entries or self._bytes > self._max_bytes:
+            _key, (_parts, dropped) = self._sets.popitem(last=False)
+            self._bytes -= dropped
+
+    @property
+    def size(self) -> int:
+        """What the kept parts take, by the reckoning the bound uses (bytes)."""
+        return self._bytes

@@ -256,6 +256,20 @@ CHANGES: dict[str, Change] = {
         f"DELETE FROM checkin_history WHERE action = 'checkout'"
         f" AND checkin_id IN ({_RECORDS_OF_SESSION})"
     ),
+    "history entry added (plain SQL)": _plain_sql(
+        "INSERT INTO checkin_history (checkin_id, action, at, source)"
+        f" SELECT id, 'checkout', '2026-06-01 18:00:00', 'web' FROM checkins"
+        f" WHERE id IN ({_RECORDS_OF_SESSION}) AND checked_in"
+    ),
+    "credit award changed (plain SQL)": _plain_sql(
+        f"UPDATE credit_awards SET credits = 7 WHERE checkin_id IN ({_RECORDS_OF_SESSION})"
+    ),
+    "credit award removed (plain SQL)": _plain_sql(
+        f"DELETE FROM credit_awards WHERE checkin_id IN ({_RECORDS_OF_SESSION})"
+    ),
+    "attendee's email changed (plain SQL)": _plain_sql(
+        "UPDATE attendees SET email = 'new@x.org' WHERE email_key = 'b@x.org'"
+    ),
     "attendee renamed (plain SQL)": _plain_sql(
         "UPDATE attendees SET last_name = 'Other' WHERE email_key = 'a@x.org'"
     ),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from podium.attendance.service import (
+    attendance_revisions,
     attendance_version,
     clear_attendance,
     list_attendance,
@@ -16,11 +19,12 @@ from podium.attendance.service import (
     remove_checkins,
 )
 from podium.attendance.types import AttendanceRecord, FieldOfStudyAttendance, PreloadAttendee
+from podium.models import EventSession
 from podium.program.service import get_session
-from podium.web.api.caching import BodyCache, etag_matches, strong_etag
+from podium.web.api.caching import BodyCache, PartsCache, etag_matches, strong_etag
 from podium.web.api.dialects.conferences_io import formats, schemas
 from podium.web.api.dialects.conferences_io.auth import CurrentEvent, Uow
-from podium.web.api.dialects.conferences_io.envelope import ok, ok_list_body
+from podium.web.api.dialects.conferences_io.envelope import ok, ok_list_body, ok_list_of_parts
 from podium.web.api.routing import DialectRoute
 from podium.web.deps import get_runtime
 
@@ -183,8 +187,12 @@ class RecordEncoder:
         }
 
 
-# A 5,000-record list is about 3 MB; a process keeps the lists of its busiest sessions.
+# A 5,000-record list is about 3 MB; a process keeps the lists of its busiest sessions, and the
+# encoded records of as many, so that a list changed in one record encodes only that one.
 _lists = BodyCache(max_entries=64, max_bytes=64 * 2**20)
+_records = PartsCache(max_entries=64, max_bytes=64 * 2**20)
+# records encoded between two turns of the event loop
+_ENCODE_CHUNK = 500
 
 
 @router.get(
@@ -209,23 +217,71 @@ async def get_attendance(
     """The session's records. The encoded list is kept in this process and answered again,
     for the price of one small query, while the session's attendance version (moved by the
     database with every change to what the list shows) and the event's time zone stay the
-    same; its strong ETag lets a client revalidate (If-None-Match → 304, no body)."""
+    same; its strong ETag lets a client revalidate (If-None-Match → 304, no body). A list
+    built again encodes only the records whose revision moved (see ``_list_body``)."""
     session = await get_session(uow, event=event, public_id=session_id)
     version = await attendance_version(uow, session=session)
     zone = formats.event_zone(event)
-
-    async def build() -> bytes:
-        records = await list_attendance(uow, session=session)
-        return await ok_list_body(records, RecordEncoder(zone))
+    database = get_runtime(request).database.url
 
     if version is None:
-        return Response(await build(), media_type="application/json")
-    key = (get_runtime(request).database.url, session.id, event.timezone, version)
+        records = await list_attendance(uow, session=session)
+        return Response(
+            await ok_list_body(records, RecordEncoder(zone)), media_type="application/json"
+        )
+    key = (database, session.id, event.timezone, version)
     headers = {"ETag": strong_etag(key), "Cache-Control": "private, no-cache"}
     if etag_matches(if_none_match, headers["ETag"]):
         return Response(status_code=304, headers=headers)
+
+    async def build() -> bytes:
+        return await _list_body(uow, session, zone, (database, session.id, event.timezone))
+
     body = await _lists.get_or_build(key, build)
     return Response(body, media_type="application/json", headers=headers)
+
+
+async def _list_body(
+    uow: Uow, session: EventSession, zone: tzinfo, scope: tuple[str, int, str | None]
+) -> bytes:
+    """The list's bytes from the records kept encoded in ``_records``, encoding again only
+    those whose revision moved (or all, when what they share moved): the revisions in list
+    order (one query, after the version's), the changed records (a fixed number of queries,
+    none when nothing changed), then the kept bytes joined. A record is kept under the
+    revision read with it, so it is never older than its revision; the parts kept for the
+    session are replaced by this list's."""
+    revisions = await attendance_revisions(uow, session=session)
+    parts_key = (*scope, revisions.shared)
+    kept = _records.get(parts_key)
+    changed = [
+        record_id
+        for record_id, revision in revisions.records
+        if (found := kept.get(record_id)) is None or found[0] != revision
+    ]
+    parts = dict(kept)
+    if changed:
+        records = await list_attendance(
+            uow, session=session, revisions=revisions, record_ids=changed
+        )
+        encode = RecordEncoder(zone)
+        fresh = set()
+        for start in range(0, len(records), _ENCODE_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            for record in records[start : start + _ENCODE_CHUNK]:
+                parts[record.checkin.id] = (record.revision, orjson.dumps(encode(record)))
+                fresh.add(record.checkin.id)
+        for record_id in changed:
+            if record_id not in fresh:  # removed since the revisions were read
+                parts.pop(record_id, None)
+    new = sum(1 for record_id in changed if record_id not in kept)
+    if len(kept) > len(revisions.records) - new:  # kept records no longer listed
+        listed = {record_id for record_id, _revision in revisions.records}
+        parts = {record_id: part for record_id, part in parts.items() if record_id in listed}
+    _records.put(parts_key, parts)
+    return ok_list_of_parts(
+        parts[record_id][1] for record_id, _revision in revisions.records if record_id in parts
+    )
 
 
 @router.delete(

@@ -4,13 +4,13 @@ vendor's exact words where the document fixes them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import orjson
 from fastapi import Response
 
-from podium.web.api.bodies import json_list_body
+from podium.web.api.bodies import json_list_body, json_list_of_parts
 
 T = TypeVar("T")
 
@@ -25,6 +25,11 @@ def ok(data: Any, *, status: int = 200) -> Response:
 async def ok_list_body(items: Sequence[T], encode: Callable[[T], Any]) -> bytes:
     """The bytes of ``ok(data=[encode(item) for item in items])``, encoded a chunk at a time."""
     return await json_list_body(items, encode, prefix=_OK_200, suffix=b"}")
+
+
+def ok_list_of_parts(parts: Iterable[bytes]) -> bytes:
+    """The bytes of ``ok(data=[…])`` for the items encoded one by one in ``parts``."""
+    return json_list_of_parts(parts, prefix=_OK_200, suffix=b"}")
 
 
 def error(
