@@ -2,11 +2,11 @@
 docs/scaling.md is computed from.
 
 One ``podium serve`` (and, on PostgreSQL, the database's processes) is measured around
-``--requests`` requests of one kind at a time over a few connections: the session page GET,
-the htmx check-in, the plain check-in, the htmx vote and the htmx question, then one tally sent
-to ``--watchers`` sockets. Reported: CPU milliseconds per request of the server and of
-PostgreSQL (all of its processes on this machine), and the rate reached; the cost of one
-WebSocket message is the tally's CPU divided by its sockets.
+``--requests`` requests of one kind at a time (``--questions`` questions) over a few
+connections: the session page GET, the htmx check-in, the plain check-in, the htmx vote and the
+htmx question, then one tally sent to ``--watchers`` sockets. Reported: CPU milliseconds per
+request of the server and of PostgreSQL (all of its processes on this machine), and the rate
+reached; the cost of one WebSocket message is the tally's CPU divided by its sockets.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ def add_flags(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--requests", type=int, default=2000, help="requests of each kind (2,000)")
     sub.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
     sub.add_argument("--watchers", type=int, default=2000, help="sockets of the tally (2,000)")
+    sub.add_argument(
+        "--questions",
+        type=int,
+        default=100,
+        help="questions asked (100: a keynote's; the answer renders the session's whole list)",
+    )
 
 
 async def costs(args: argparse.Namespace, logs: Path) -> Outcome:
@@ -57,17 +63,17 @@ async def costs(args: argparse.Namespace, logs: Path) -> Outcome:
         ev, people, poll = await _prepare(url, build)
         with serve_podium(url, logs) as podium:
             asks = keynote.podium_requests(ev, poll, people)
-            kinds: dict[str, tuple[Callable[[int], bytes], int]] = {
-                "page": (lambda i: asks.page(podium, i), 200),
-                "checkin (htmx)": (lambda i: asks.checkin(podium, i), 200),
-                "checkin (plain)": (lambda i: _checkin_request(podium, ev, people[n + i]), 303),
-                "vote (htmx)": (lambda i: asks.vote(podium, i), 200),
-                "question (htmx)": (lambda i: asks.question(podium, i), 200),
+            kinds: dict[str, tuple[Callable[[int], bytes], int, int]] = {
+                "page": (lambda i: asks.page(podium, i), 200, n),
+                "checkin (htmx)": (lambda i: asks.checkin(podium, i), 200, n),
+                "checkin (plain)": (lambda i: _checkin_request(podium, ev, people[n + i]), 303, n),
+                "vote (htmx)": (lambda i: asks.vote(podium, i), 200, n),
+                "question (htmx)": (lambda i: asks.question(podium, i), 200, args.questions),
             }
             for i in range(20):  # warm: templates, pools
                 await _expect_status(podium, asks.page(podium, i), 200, "page")
-            for kind, (make, status) in kinds.items():
-                measured[kind] = await _measure(podium, make, status, args, postgres)
+            for kind, (make, status, count) in kinds.items():
+                measured[kind] = await _measure(podium, make, status, count, args, postgres)
             measured["tally -> 1 socket"] = await _tally(podium, ev, poll, people, args, postgres)
     rows = [
         Row(f"costs ({args.database})",
@@ -87,6 +93,7 @@ async def _measure(
     podium: Server,
     make: Callable[[int], bytes],
     status: int,
+    count: int,
     args: argparse.Namespace,
     postgres: bool,
 ) -> dict[str, float]:
@@ -95,13 +102,13 @@ async def _measure(
         targets=[podium.target],
         connections=args.connections,
         make_request=lambda i, _t: make(i),
-        requests=args.requests,
+        requests=count,
         seconds=600,
         expect=lambda got: got == status,
     )
     after = _cpu(podium, postgres)
-    if result.ok != args.requests:
-        raise RuntimeError(f"{result.ok} of {args.requests} answered {status}: {result.statuses}")
+    if result.ok != count:
+        raise RuntimeError(f"{result.ok} of {count} answered {status}: {result.statuses}")
     return {
         "rate": round(result.rate, 1),
         "server_cpu_ms": round((after[0] - before[0]) * 1000 / result.ok, 3),

@@ -126,7 +126,7 @@ def test_bench_keynote_tiny_rush_on_both_setups_loses_nothing(tmp_path: Path) ->
 
 def test_bench_costs_tiny_run_measures_cpu_of_every_kind(tmp_path: Path) -> None:
     status = cli.main(
-        ["costs", "--requests", "10", "--connections", "2", "--watchers", "4",
+        ["costs", "--requests", "10", "--questions", "5", "--connections", "2", "--watchers", "4",
          "--output", str(tmp_path)]
     )  # fmt: skip
 
