@@ -15,14 +15,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from bench.servers import raise_open_files_limit
 
 
-def run(url: str, poll: str, count: int, go: Event, results: Queue[Any], settle: float) -> None:
-    raise_open_files_limit()
-    asyncio.run(_clients(url, poll, count, go, results, settle))
-
-
-async def _clients(
-    url: str, poll: str, count: int, go: Event, results: Queue[Any], settle: float
-) -> None:
+async def _connect(url: str, count: int) -> tuple[list[ClientConnection], dict[str, Any]]:
+    """``count`` sockets to ``url`` (64 opening at a time); those that opened, and the report
+    of it (connected, failed, seconds)."""
     limit = asyncio.Semaphore(64)
     failed = 0
     started = time.perf_counter()
@@ -37,9 +32,20 @@ async def _clients(
                 return None
 
     sockets = [s for s in await asyncio.gather(*(open_one() for _ in range(count))) if s]
-    results.put(
-        {"connected": len(sockets), "failed": failed, "seconds": time.perf_counter() - started}
-    )
+    report = {"connected": len(sockets), "failed": failed, "seconds": time.perf_counter() - started}
+    return sockets, report
+
+
+def run(url: str, poll: str, count: int, go: Event, results: Queue[Any], settle: float) -> None:
+    raise_open_files_limit()
+    asyncio.run(_clients(url, poll, count, go, results, settle))
+
+
+async def _clients(
+    url: str, poll: str, count: int, go: Event, results: Queue[Any], settle: float
+) -> None:
+    sockets, opened = await _connect(url, count)
+    results.put(opened)
     await asyncio.to_thread(go.wait, 300)
 
     async def first_tally(socket: ClientConnection) -> float | None:
@@ -67,20 +73,7 @@ def watch(url: str, poll: str, count: int, stop: Event, results: Queue[Any]) -> 
 
 
 async def _watchers(url: str, poll: str, count: int, stop: Event, results: Queue[Any]) -> None:
-    limit = asyncio.Semaphore(64)
-    failed = 0
-    started = time.perf_counter()
-
-    async def open_one() -> ClientConnection | None:
-        nonlocal failed
-        async with limit:
-            try:
-                return await connect(url, open_timeout=60, ping_interval=None, max_queue=None)
-            except (OSError, TimeoutError, Exception):
-                failed += 1
-                return None
-
-    sockets = [s for s in await asyncio.gather(*(open_one() for _ in range(count))) if s]
+    sockets, opened = await _connect(url, count)
     last: list[tuple[float, int] | None] = [None] * len(sockets)
     closed = 0
 
@@ -96,9 +89,7 @@ async def _watchers(url: str, poll: str, count: int, stop: Event, results: Queue
         closed += 1  # the server closed it (or it broke) before the end
 
     tasks = [asyncio.create_task(follow(n, s)) for n, s in enumerate(sockets)]
-    results.put(
-        {"connected": len(sockets), "failed": failed, "seconds": time.perf_counter() - started}
-    )
+    results.put(opened)
     await asyncio.to_thread(stop.wait, 3600)
     for task in tasks:
         task.cancel()
