@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
+from podium.attendance.status_repository import list_fields_of_study
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.models import (
@@ -320,18 +321,6 @@ class SessionAttendanceRows:
     fields_of_study: list[FieldOfStudy]
 
 
-async def load_fields_of_study(uow: UnitOfWork, *, session_id: int) -> list[FieldOfStudy]:
-    """The session's fields of study in their order, with their codewords. Two queries."""
-    return list(
-        await uow.session.scalars(
-            select(FieldOfStudy)
-            .where(FieldOfStudy.session_id == session_id)
-            .options(selectinload(FieldOfStudy.codewords))
-            .order_by(FieldOfStudy.position, FieldOfStudy.id)
-        )
-    )
-
-
 async def load_session_attendance_rows(
     uow: UnitOfWork,
     *,
@@ -344,7 +333,8 @@ async def load_session_attendance_rows(
     """All records of the session (or those of attendees with that email / external id, or
     those of ``checkin_ids``: at most ``CHUNK`` of them), earliest check-in first,
     never-checked-in last, then by attendee name; no ORM objects but the fields of study
-    (``fields_of_study`` when given: the session's, as :func:`load_fields_of_study` read them).
+    (``fields_of_study`` when given: the session's, as
+    :func:`status_repository.list_fields_of_study` reads them).
 
     Three queries whatever the number of records when the session has no fields of study,
     six when it has (records, history, fields, their codewords, submissions, the credits
@@ -382,7 +372,7 @@ async def load_session_attendance_rows(
     fields = (
         fields_of_study
         if fields_of_study is not None
-        else await load_fields_of_study(uow, session_id=session_id)
+        else await list_fields_of_study(uow, session_id=session_id)
     )
     submissions: dict[int, list[tuple[int, int]]] = {}
     adjustments: dict[int, dict[int, Decimal]] = {}

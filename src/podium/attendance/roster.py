@@ -9,7 +9,7 @@ from typing import Protocol, cast
 
 from sqlalchemy.exc import IntegrityError
 
-from podium.attendance import repository
+from podium.attendance import repository, status_repository
 from podium.attendance.types import (
     AttendanceRecord,
     AttendanceRevisions,
@@ -95,7 +95,7 @@ async def attendance_revisions(uow: UnitOfWork, *, session: EventSession) -> Att
     (generations, fields of study, their codewords, revisions) whatever the number of
     records."""
     generations = await repository.records_generations(uow, session_id=session.id)
-    fields = await repository.load_fields_of_study(uow, session_id=session.id)
+    fields = await status_repository.list_fields_of_study(uow, session_id=session.id)
     shared = tuple(
         (
             field.id,
