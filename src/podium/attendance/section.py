@@ -14,6 +14,7 @@ whose fields of study carry credit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -76,14 +77,30 @@ class AttendanceSection:
         return self.checked_out_at is not None
 
 
-class _Place(NamedTuple):
-    """The session's part of every attendee's section."""
+class Place(NamedTuple):
+    """The session's part of every attendee's section (and of their status, ``status.py``):
+    its name, its event's time zone, when it runs, its fields of study with their codewords
+    (``words``: codeword id -> the word as defined) and its credit rules."""
 
     name: str
     timezone: str | None
     window: tuple[dt.datetime | None, dt.datetime | None]
     fields: tuple[FieldFacts, ...]
+    words: Mapping[int, str]
     rules: CreditRules
+
+
+class Record(NamedTuple):
+    """An attendee's record of a session, with its history (action, at) in order."""
+
+    id: int
+    checked_in: bool
+    delivery_format: str | None
+    checkin_time: dt.datetime | None
+    checkout_time: dt.datetime | None
+    attendee_note: str | None
+    evaluation_completed_at: dt.datetime | None
+    history: list[tuple[str, dt.datetime]]
 
 
 # the session's hours, its event's time zone, and the credit rules of both
@@ -104,7 +121,7 @@ _PLACE = (
 )
 _RULES = len(RULE_FIELDS)
 _FIELDS = (
-    select(FieldOfStudy.id, FieldOfStudy.name, FieldOfStudy.credits, Codeword.id)
+    select(FieldOfStudy.id, FieldOfStudy.name, FieldOfStudy.credits, Codeword.id, Codeword.word)
     .outerjoin(Codeword, Codeword.field_of_study_id == FieldOfStudy.id)
     .where(FieldOfStudy.session_id == bindparam("session_id"))
     .order_by(FieldOfStudy.position, FieldOfStudy.id, Codeword.position, Codeword.id)
@@ -117,6 +134,8 @@ _RECORD = (
         Checkin.delivery_format,
         Checkin.checkin_time,
         Checkin.checkout_time,
+        Checkin.attendee_note,
+        Checkin.evaluation_completed_at,
         CheckinHistoryEntry.action,
         CheckinHistoryEntry.at,
     )
@@ -127,9 +146,14 @@ _RECORD = (
     )
     .order_by(CheckinHistoryEntry.at, CheckinHistoryEntry.id)
 )
-_SUBMISSIONS = select(CodewordSubmission.codeword_id, CodewordSubmission.submitted_at).where(
-    CodewordSubmission.checkin_id == bindparam("checkin_id"),
-    CodewordSubmission.codeword_id.is_not(None),
+# the valid codewords a record entered, in the order they were entered
+_SUBMISSIONS = (
+    select(CodewordSubmission.codeword_id, CodewordSubmission.submitted_at)
+    .where(
+        CodewordSubmission.checkin_id == bindparam("checkin_id"),
+        CodewordSubmission.codeword_id.is_not(None),
+    )
+    .order_by(CodewordSubmission.id)
 )
 # the attendee's records of other sessions that are checked in, or were last checked out by a
 # check-in elsewhere, in schedule order
@@ -161,14 +185,14 @@ def attendance_section(
 ) -> AttendanceSection:
     """The attendance section of ``attendee_id`` (an attendee of the session's event) in
     ``session_id`` as of ``now`` (aware). Reads only."""
-    place = _place(work, session_id)
+    place = session_place(work, session_id)
     params = {"session_id": session_id, "attendee_id": attendee_id}
-    rows = work.connection.execute(_RECORD, params).all()
+    record = attendee_record(work, session_id=session_id, attendee_id=attendee_id)
     others = [
         (in_there, left_at, OtherSession(public_id=p, name=n, date=d, start_time=s, end_time=e))
         for in_there, left_at, p, n, d, s, e in work.connection.execute(_OTHERS, params)
     ]
-    if not rows:
+    if record is None:
         return AttendanceSection(
             timezone=place.timezone,
             checked_in=False,
@@ -178,18 +202,17 @@ def attendance_section(
             session_ends_at=place.window[1],
             overlapping=_overlapping(place, others),
         )
-    checkin_id, checked_in, delivery_format, checkin_time, checkout_time = rows[0][:5]
-    history = [(action, at) for *_, action, at in rows if action is not None]
-    if checked_in:
-        since = _latest(history, CheckinAction.CHECKIN, checkin_time)
+    history = record.history
+    if record.checked_in:
+        since = _latest(history, CheckinAction.CHECKIN, record.checkin_time)
         return AttendanceSection(
             timezone=place.timezone,
             checked_in=True,
-            delivery_format=delivery_format,
+            delivery_format=record.delivery_format,
             checked_in_since=since,
             checked_out_at=None,
             session_ends_at=place.window[1],
-            credit_at_stake=_at_stake(work, place, session_id, checkin_id, history, now),
+            credit_at_stake=_at_stake(work, place, session_id, record.id, history, now),
             left_for_this=tuple(
                 other
                 for in_there, left_at, other in others
@@ -199,37 +222,42 @@ def attendance_section(
     return AttendanceSection(
         timezone=place.timezone,
         checked_in=False,
-        delivery_format=delivery_format,
+        delivery_format=record.delivery_format,
         checked_in_since=None,
-        checked_out_at=_latest(history, CheckinAction.CHECKOUT, checkout_time),
+        checked_out_at=_latest(history, CheckinAction.CHECKOUT, record.checkout_time),
         session_ends_at=place.window[1],
         overlapping=_overlapping(place, others),
     )
 
 
-def _place(work: Work, session_id: int) -> _Place:
+def session_place(work: Work, session_id: int) -> Place:
+    """The session's part of its attendees' sections and statuses: two statements, made once
+    per read transaction (kept in ``work.shared``)."""
     key = ("attendance_section.place", session_id)
-    found: _Place | None = work.shared.get(key)
+    found: Place | None = work.shared.get(key)
     if found is not None:
         return found
     name, date, start_time, end_time, timezone, *rules = work.connection.execute(
         _PLACE, {"session_id": session_id}
     ).one()
     fields: dict[int, tuple[str, Decimal, list[int]]] = {}
-    for field_id, field_name, credits, codeword_id in work.connection.execute(
+    words: dict[int, str] = {}
+    for field_id, field_name, credits, codeword_id, word in work.connection.execute(
         _FIELDS, {"session_id": session_id}
     ):
         codewords = fields.setdefault(field_id, (field_name, credits, []))[2]
         if codeword_id is not None:
             codewords.append(codeword_id)
-    found = _Place(
+            words[codeword_id] = word
+    found = Place(
         name=name,
         timezone=timezone,
         window=session_window(date, start_time, end_time, timezone),
         fields=tuple(
-            FieldFacts(id=field_id, name=n, credits=c, codeword_ids=tuple(words))
-            for field_id, (n, c, words) in fields.items()
+            FieldFacts(id=field_id, name=n, credits=c, codeword_ids=tuple(ids))
+            for field_id, (n, c, ids) in fields.items()
         ),
+        words=words,
         rules=combine_rules(
             dict(zip(RULE_FIELDS, rules[_RULES:], strict=True)),
             dict(zip(RULE_FIELDS, rules[:_RULES], strict=True)),
@@ -239,9 +267,41 @@ def _place(work: Work, session_id: int) -> _Place:
     return found
 
 
+def attendee_record(work: Work, *, session_id: int, attendee_id: int) -> Record | None:
+    """The attendee's record of the session with its history; None without one. One
+    statement, made once per read job's transaction (kept in ``work.shared``: the page's
+    attendance section and status read it once)."""
+    key = ("attendance_section.record", session_id, attendee_id)
+    if key in work.shared:
+        found: Record | None = work.shared[key]
+        return found
+    rows = work.connection.execute(
+        _RECORD, {"session_id": session_id, "attendee_id": attendee_id}
+    ).all()
+    found = None
+    if rows:
+        first = rows[0]
+        found = Record(
+            *first[:7], history=[(action, at) for *_, action, at in rows if action is not None]
+        )
+    work.shared[key] = found
+    return found
+
+
+def entered_codewords(work: Work, *, checkin_id: int) -> list[tuple[int, dt.datetime]]:
+    """(codeword id, when) of each valid codeword the record entered, in the order entered.
+    One statement, made once per transaction (kept in ``work.shared``)."""
+    key = ("attendance_section.submissions", checkin_id)
+    found: list[tuple[int, dt.datetime]] | None = work.shared.get(key)
+    if found is None:
+        rows = work.connection.execute(_SUBMISSIONS, {"checkin_id": checkin_id})
+        found = work.shared[key] = [(c, at) for c, at in rows if c is not None]
+    return found
+
+
 def _at_stake(
     work: Work,
-    place: _Place,
+    place: Place,
     session_id: int,
     checkin_id: int,
     history: list[tuple[str, dt.datetime]],
@@ -250,7 +310,7 @@ def _at_stake(
     starts_at, ends_at = place.window
     if starts_at is None or ends_at is None or now >= ends_at or not place.fields:
         return ()  # nothing at stake: no need to read the codewords entered
-    submissions = work.connection.execute(_SUBMISSIONS, {"checkin_id": checkin_id}).all()
+    submissions = entered_codewords(work, checkin_id=checkin_id)
     return credit_at_stake(
         checkin_id=checkin_id,
         session_id=session_id,
@@ -260,13 +320,13 @@ def _at_stake(
         rules=place.rules,
         fields=place.fields,
         history=history,
-        submissions=[(c, at) for c, at in submissions if c is not None],
+        submissions=submissions,
         now=now,
     )
 
 
 def _overlapping(
-    place: _Place, others: list[tuple[bool, dt.datetime | None, OtherSession]]
+    place: Place, others: list[tuple[bool, dt.datetime | None, OtherSession]]
 ) -> tuple[OtherSession, ...]:
     return tuple(
         other

@@ -37,7 +37,9 @@ from podium.attendance.roster import (
 )
 from podium.attendance.section import AttendanceSection as AttendanceSection
 from podium.attendance.section import attendance_section as attendance_section
+from podium.attendance.status import AttendeeSessionStatus as AttendeeSessionStatus
 from podium.attendance.status import attendee_session_status as attendee_session_status
+from podium.attendance.status import read_attendee_status as read_attendee_status
 from podium.credits.service import audit_adjustment, computed_credits
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
@@ -52,6 +54,7 @@ from podium.models import (
 
 __all__ = [
     "AttendanceSection",
+    "AttendeeSessionStatus",
     "adjust_credits",
     "attendance_revisions",
     "attendance_section",
@@ -65,6 +68,7 @@ __all__ = [
     "perform_checkin",
     "perform_checkout",
     "preload_attendees",
+    "read_attendee_status",
     "record_checkin",
     "record_checkout",
     "remove_checkins",
