@@ -144,10 +144,10 @@ async def test_evaluation_form_asks_per_presenter_questions_for_each_presenter(
 
     form = await evaluation_form(uow, session=session)
 
-    assert [(item.question.id, item.presenter) for item in form] == [
+    assert [(item.question.id, item.presenter and item.presenter.name) for item in form] == [
         (overall.id, None),
-        (speaker.id, first),
-        (speaker.id, second),
+        (speaker.id, first.name),
+        (speaker.id, second.name),
     ]
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.models import (
     Attendee,
     Checkin,
@@ -66,10 +67,29 @@ async def count_answers(uow: UnitOfWork, *, question: EvaluationQuestion) -> int
     return int(count or 0)
 
 
+_FORM_QUESTIONS = (
+    select(*EvaluationQuestion.__table__.c)
+    .where(
+        EvaluationQuestion.event_id == bindparam("event_id"),
+        or_(
+            EvaluationQuestion.session_id.is_(None),
+            EvaluationQuestion.session_id == bindparam("session_id"),
+        ),
+    )
+    .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+)
+_SESSION_PRESENTERS = (
+    select(*Presenter.__table__.c)
+    .join(SessionPresenter, SessionPresenter.presenter_id == Presenter.id)
+    .where(SessionPresenter.session_id == bindparam("session_id"))
+    .order_by(SessionPresenter.position, Presenter.id)
+)
+
+
 async def list_form_questions(
     uow: UnitOfWork, *, session: EventSession
 ) -> list[EvaluationQuestion]:
-    """The event-wide questions and ``session``'s own, by position."""
+    """The event-wide questions and ``session``'s own, by position (loaded in ``uow``)."""
     return list(
         await uow.session.scalars(
             select(EvaluationQuestion)
@@ -85,15 +105,19 @@ async def list_form_questions(
     )
 
 
-async def list_session_presenters(uow: UnitOfWork, *, session: EventSession) -> list[Presenter]:
-    return list(
-        await uow.session.scalars(
-            select(Presenter)
-            .join(SessionPresenter, SessionPresenter.presenter_id == Presenter.id)
-            .where(SessionPresenter.session_id == session.id)
-            .order_by(SessionPresenter.position, Presenter.id)
-        )
+def read_form_questions(work: Work, *, event_id: int, session_id: int) -> list[EvaluationQuestion]:
+    """The event-wide questions and the session's own, by position (read with Core; the
+    questions are not attached to any ORM session)."""
+    rows = work.connection.execute(
+        _FORM_QUESTIONS, {"event_id": event_id, "session_id": session_id}
     )
+    return [EvaluationQuestion(**row._mapping) for row in rows]
+
+
+def read_session_presenters(work: Work, *, session_id: int) -> list[Presenter]:
+    """The session's presenters in order (read with Core, not attached to any ORM session)."""
+    rows = work.connection.execute(_SESSION_PRESENTERS, {"session_id": session_id})
+    return [Presenter(**row._mapping) for row in rows]
 
 
 async def lock_attendee(uow: UnitOfWork, *, attendee: Attendee) -> None:

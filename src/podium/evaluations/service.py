@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from podium.domain_events import EvaluationSubmitted
 from podium.enums import EvaluationQuestionKind
@@ -31,6 +32,7 @@ from podium.kit.choices import parse_choice
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
+from podium.kit.writer import Work
 from podium.models import (
     Attendee,
     EvaluationQuestion,
@@ -145,13 +147,23 @@ async def define_evaluation_question(
     return question
 
 
-async def _load_form(
-    uow: UnitOfWork, session: EventSession
+def read_evaluation_form(
+    work: Work, *, session_id: int, event_id: int
 ) -> tuple[list[EvaluationQuestion], list[EvaluationFormItem]]:
-    questions = await repository.list_form_questions(uow, session=session)
+    """The questions of the session ``session_id`` of the event ``event_id`` (the event-wide
+    ones and the session's own, by position) and the form an attendee answers: each
+    per-presenter question once for each of the session's presenters (and not at all when the
+    session has none). A read job (``uow.run``, ``Database.read``) of two statements at most,
+    the presenters read only for a per-presenter question; the session's, kept in
+    ``work.shared`` for the jobs of one read transaction."""
+    key = ("evaluation_form", session_id)
+    found: tuple[list[EvaluationQuestion], list[EvaluationFormItem]] | None = work.shared.get(key)
+    if found is not None:
+        return found
+    questions = repository.read_form_questions(work, event_id=event_id, session_id=session_id)
     presenters: list[Presenter] = []
     if any(question.per_presenter for question in questions):
-        presenters = await repository.list_session_presenters(uow, session=session)
+        presenters = repository.read_session_presenters(work, session_id=session_id)
     items: list[EvaluationFormItem] = []
     for question in questions:
         if question.per_presenter:
@@ -161,13 +173,23 @@ async def _load_form(
             )
         else:
             items.append(EvaluationFormItem(question=question, presenter=None))
-    return questions, items
+    found = work.shared[key] = (questions, items)
+    return found
+
+
+async def _load_form(
+    uow: UnitOfWork, session: EventSession
+) -> tuple[list[EvaluationQuestion], list[EvaluationFormItem]]:
+    return await uow.run(
+        partial(read_evaluation_form, session_id=session.id, event_id=session.event_id)
+    )
 
 
 async def evaluation_form(uow: UnitOfWork, *, session: EventSession) -> list[EvaluationFormItem]:
     """The questions an attendee of ``session`` answers, in order: the event-wide ones and the
     session's own by position, each per-presenter question once for each of the session's
-    presenters (and not at all when the session has none). Two queries at most."""
+    presenters (and not at all when the session has none). Two queries at most
+    (:func:`read_evaluation_form`)."""
     _, items = await _load_form(uow, session)
     return items
 

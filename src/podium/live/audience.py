@@ -16,7 +16,7 @@ from functools import partial
 
 import orjson
 
-from podium.enums import PollState, PollType, QuestionState
+from podium.enums import PollState, PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live import audience_repository as repository
@@ -179,16 +179,27 @@ def _texts(work: Work, polls: list[Poll]) -> dict[int, list[str]]:
 async def audience_questions(
     uow: UnitOfWork, *, session: EventSession, attendee: Attendee
 ) -> AudienceQuestions:
-    """The questions of ``session`` the attendee sees (dismissed ones and other people's
-    waiting ones are never among them) and those they upvoted; two queries."""
-    questions = await repository.list_audience_questions(
-        uow, session_id=session.id, attendee_id=attendee.id
+    """:func:`read_audience_questions` in ``uow`` (after what it wrote)."""
+    return await uow.run(
+        partial(read_audience_questions, session_id=session.id, attendee_id=attendee.id)
     )
-    upvoted = await repository.list_upvoted_question_ids(
-        uow, session_id=session.id, attendee_id=attendee.id
-    )
+
+
+def read_audience_questions(work: Work, *, session_id: int, attendee_id: int) -> AudienceQuestions:
+    """The questions of the session the attendee sees (dismissed ones and other people's
+    waiting ones are never among them) and those they upvoted: a read job (``uow.run``,
+    ``Database.read``). Three statements; the shown questions are the session's, kept in
+    ``work.shared`` (read once for the jobs of one read transaction), the attendee's waiting
+    questions and upvotes their own."""
+    key = ("audience_questions", session_id)
+    shown: tuple[Question, ...] | None = work.shared.get(key)
+    if shown is None:
+        shown = work.shared[key] = tuple(
+            repository.list_shown_questions(work, session_id=session_id)
+        )
+    mine = {"session_id": session_id, "attendee_id": attendee_id}
     return AudienceQuestions(
-        shown=tuple(q for q in questions if q.state == QuestionState.APPROVED),
-        waiting=tuple(q for q in questions if q.state != QuestionState.APPROVED),
-        upvoted=frozenset(upvoted),
+        shown=shown,
+        waiting=tuple(repository.list_waiting_questions(work, **mine)),
+        upvoted=frozenset(repository.list_upvoted_question_ids(work, **mine)),
     )

@@ -8,7 +8,6 @@ from collections.abc import Collection
 from sqlalchemy import BindParameter, String, and_, bindparam, cast, func, or_, select
 
 from podium.enums import PollState, QuestionState
-from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.models import Poll, Question, QuestionUpvote, Vote
 
@@ -114,41 +113,53 @@ def latest_texts(
     return [(poll_id, text) for poll_id, text in rows]
 
 
-async def list_audience_questions(
-    uow: UnitOfWork, *, session_id: int, attendee_id: int
-) -> list[Question]:
-    """The session's approved questions — pinned first, then most upvoted, then oldest — and
-    after them the attendee's own questions waiting for a moderator, oldest first."""
-    waiting = and_(
-        Question.state == QuestionState.PENDING.value, Question.attendee_id == attendee_id
+_SHOWN_QUESTIONS = (
+    select(*Question.__table__.c)
+    .where(
+        Question.session_id == bindparam("session_id"),
+        Question.state == QuestionState.APPROVED.value,
     )
-    return list(
-        await uow.session.scalars(
-            select(Question)
-            .where(
-                Question.session_id == session_id,
-                or_(Question.state == QuestionState.APPROVED.value, waiting),
-            )
-            .order_by(
-                Question.state != QuestionState.APPROVED.value,
-                Question.pinned.desc(),
-                Question.upvote_count.desc(),
-                Question.created_at,
-                Question.id,
-            )
-            .execution_options(populate_existing=True)
-        )
+    .order_by(
+        Question.pinned.desc(), Question.upvote_count.desc(), Question.created_at, Question.id
     )
+)
+_WAITING_QUESTIONS = (
+    select(*Question.__table__.c)
+    .where(
+        Question.session_id == bindparam("session_id"),
+        Question.state == QuestionState.PENDING.value,
+        Question.attendee_id == bindparam("attendee_id"),
+    )
+    .order_by(
+        Question.pinned.desc(), Question.upvote_count.desc(), Question.created_at, Question.id
+    )
+)
+_UPVOTED = (
+    select(QuestionUpvote.question_id)
+    .join(Question, Question.id == QuestionUpvote.question_id)
+    .where(
+        Question.session_id == bindparam("session_id"),
+        QuestionUpvote.attendee_id == bindparam("attendee_id"),
+    )
+)
 
 
-async def list_upvoted_question_ids(
-    uow: UnitOfWork, *, session_id: int, attendee_id: int
-) -> list[int]:
+def list_shown_questions(work: Work, *, session_id: int) -> list[Question]:
+    """The session's approved questions: pinned first, then most upvoted, then oldest (read
+    with Core; the questions are not attached to any ORM session)."""
+    rows = work.connection.execute(_SHOWN_QUESTIONS, {"session_id": session_id})
+    return [Question(**row._mapping) for row in rows]
+
+
+def list_waiting_questions(work: Work, *, session_id: int, attendee_id: int) -> list[Question]:
+    """The attendee's own questions of the session waiting for a moderator, oldest first."""
+    rows = work.connection.execute(
+        _WAITING_QUESTIONS, {"session_id": session_id, "attendee_id": attendee_id}
+    )
+    return [Question(**row._mapping) for row in rows]
+
+
+def list_upvoted_question_ids(work: Work, *, session_id: int, attendee_id: int) -> list[int]:
     """The ids of the session's questions the attendee upvoted."""
-    return list(
-        await uow.session.scalars(
-            select(QuestionUpvote.question_id)
-            .join(Question, Question.id == QuestionUpvote.question_id)
-            .where(Question.session_id == session_id, QuestionUpvote.attendee_id == attendee_id)
-        )
-    )
+    rows = work.connection.execute(_UPVOTED, {"session_id": session_id, "attendee_id": attendee_id})
+    return [question_id for (question_id,) in rows]
