@@ -165,6 +165,11 @@ class Database:
         factory = self._write_sessions if write else self._read_sessions
         return UnitOfWork(factory(), broker=self.broker, subscribers=self.subscribers)
 
+    @property
+    def read_transactions(self) -> int:
+        """Read transactions :meth:`read` has run so far (each holding a turn's reads)."""
+        return self._turn_reads.batches if self._turn_reads is not None else 0
+
     async def read(self, job: Job[T]) -> T:
         """What the read job ``job`` (a group-commit job that writes nothing and emits nothing)
         returns, run in a read transaction.

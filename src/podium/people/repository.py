@@ -13,10 +13,25 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
 from podium.kit.db import UnitOfWork
+from podium.kit.writer import Work
 from podium.models import Attendee, Event
+from podium.people.types import PageAttendee
 
 # Keeps each IN (...) list well below the bound-parameter limits of SQLite and asyncpg.
 _CHUNK = 500
+_ATTENDEES = cast(Table, Attendee.__table__)
+_PAGE_ATTENDEE = select(_ATTENDEES.c.id, _ATTENDEES.c.first_name, _ATTENDEES.c.email).where(
+    _ATTENDEES.c.event_id == bindparam("event_id"), _ATTENDEES.c.id == bindparam("attendee_id")
+)
+
+
+def page_attendee(work: Work, *, event_id: int, attendee_id: int) -> PageAttendee | None:
+    """The attendee ``attendee_id`` of the event ``event_id`` as a page names them; None for
+    another event's or a removed one. One statement (a read job's)."""
+    row = work.connection.execute(
+        _PAGE_ATTENDEE, {"event_id": event_id, "attendee_id": attendee_id}
+    ).one_or_none()
+    return None if row is None else PageAttendee(*row)
 
 
 async def find_attendees_by_keys(
@@ -65,9 +80,6 @@ async def mark_joined(uow: UnitOfWork, *, attendee: Attendee, at: datetime) -> b
         return False
     set_committed_value(attendee, "joined_at", at)
     return True
-
-
-_ATTENDEES = cast(Table, Attendee.__table__)
 
 
 def insert_once_for_an_attendee(

@@ -13,10 +13,11 @@ from datetime import datetime
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
+from podium.kit.writer import Work
 from podium.models import Attendee, Event
 from podium.people import repository
 from podium.people.errors import AttendeeNotFound
-from podium.people.types import CUSTOM_FIELDS, AttendeeDetails, Joining
+from podium.people.types import CUSTOM_FIELDS, AttendeeDetails, Joining, PageAttendee
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _LIMITS = {"first_name": 255, "last_name": 255, "email": 320, "external_id": 255} | {
@@ -184,6 +185,12 @@ async def find_or_create_attendees(
         attendees.append(attendee)
     await uow.session.flush()
     return attendees
+
+
+def page_attendee(work: Work, *, event_id: int, attendee_id: int) -> PageAttendee | None:
+    """The attendee a page's browser joined as, read in a read job; None when the event has no
+    such attendee (any more). One statement."""
+    return repository.page_attendee(work, event_id=event_id, attendee_id=attendee_id)
 
 
 async def get_attendee(uow: UnitOfWork, *, event: Event, attendee_id: int) -> Attendee:

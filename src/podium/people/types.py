@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from podium.models import Attendee
 
 CUSTOM_FIELDS = ("field_1", "field_2", "field_3", "field_4", "field_5")
+
+
+class PageAttendee(NamedTuple):
+    """Who is on a page, as its top bar names them (read with Core, no ORM row)."""
+
+    id: int
+    first_name: str
+    email: str | None
 
 
 @dataclass(frozen=True, kw_only=True)

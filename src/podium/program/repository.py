@@ -22,7 +22,13 @@ from podium.models import (
     SessionPresenter,
 )
 from podium.program import _stamp  # noqa: F401  (registers the flush hook)
-from podium.program.types import SessionFacts, VisitedSession
+from podium.program.types import (
+    PageEvent,
+    PageSession,
+    SessionFacts,
+    VisitedPage,
+    VisitedSession,
+)
 
 
 def _details(*, with_codewords: bool = False) -> list[LoaderOption]:
@@ -104,6 +110,106 @@ def visited_session(
         found = None
     work.shared[key] = found
     return found
+
+
+_ROOMS, _PRESENTERS = cast(Table, Room.__table__), cast(Table, Presenter.__table__)
+_LINKS = cast(Table, SessionPresenter.__table__)
+# the event and session of a page's address, the session's room and its presenters in order:
+# one row per presenter (one with a NULL name for a session without any)
+_VISITED_PAGE = (
+    select(
+        _EVENTS.c.id,
+        _EVENTS.c.uri,
+        _EVENTS.c.name,
+        _EVENTS.c.timezone,
+        _EVENTS.c.app_password,
+        _SESSIONS.c.id,
+        _SESSIONS.c.public_id,
+        _SESSIONS.c.event_id,
+        _SESSIONS.c.name,
+        _SESSIONS.c.description,
+        _SESSIONS.c.date,
+        _SESSIONS.c.start_time,
+        _SESSIONS.c.end_time,
+        _ROOMS.c.name,
+        _SESSIONS.c.questions_moderated,
+        _SESSIONS.c.checkin_code,
+        _SESSIONS.c.checkout_code,
+        _SESSIONS.c.delivery_format,
+        _PRESENTERS.c.name,
+    )
+    .join(_EVENTS, _EVENTS.c.id == _SESSIONS.c.event_id)
+    .outerjoin(_ROOMS, _ROOMS.c.id == _SESSIONS.c.room_id)
+    .outerjoin(_LINKS, _LINKS.c.session_id == _SESSIONS.c.id)
+    .outerjoin(_PRESENTERS, _PRESENTERS.c.id == _LINKS.c.presenter_id)
+    .where(
+        _EVENTS.c.id == bindparam("event_id"),
+        _EVENTS.c.uri == bindparam("event_uri"),
+        _SESSIONS.c.public_id == bindparam("session_public_id"),
+    )
+    .order_by(_LINKS.c.position, _PRESENTERS.c.id)
+)
+_EVENT_COLUMNS = 5
+
+
+def visited_page(
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str
+) -> VisitedPage | None:
+    """The event ``event_id`` and its session at the page address
+    ``/e/<event_uri>/s/<session_public_id>``, as the session's page shows them; None unless
+    both are there. One statement, made once per read transaction (kept in ``work.shared``)."""
+    key = ("visited_page", event_id, event_uri, session_public_id)
+    if key in work.shared:
+        found: VisitedPage | None = work.shared[key]
+        return found
+    rows = work.connection.execute(
+        _VISITED_PAGE,
+        {"event_id": event_id, "event_uri": event_uri, "session_public_id": session_public_id},
+    ).all()
+    found = None
+    if rows:
+        first = rows[0]
+        names = tuple(row[-1] for row in rows if row[-1] is not None)
+        found = VisitedPage(
+            PageEvent(*first[:_EVENT_COLUMNS]),
+            _page_session(first[_EVENT_COLUMNS:-1], names),
+        )
+    work.shared[key] = found
+    return found
+
+
+def _page_session(row: Sequence[Any], presenter_names: tuple[str, ...]) -> PageSession:
+    (
+        session_id,
+        public_id,
+        event_id,
+        name,
+        description,
+        date,
+        start_time,
+        end_time,
+        room_name,
+        questions_moderated,
+        checkin_code,
+        checkout_code,
+        delivery_format,
+    ) = row
+    return PageSession(
+        id=session_id,
+        public_id=public_id,
+        event_id=event_id,
+        name=name,
+        description=description,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        room_name=room_name,
+        presenter_names=presenter_names,
+        questions_moderated=bool(questions_moderated),
+        checkin_code=checkin_code,
+        checkout_code=checkout_code,
+        delivery_format=delivery_format,
+    )
 
 
 async def find_session_with_details(

@@ -42,6 +42,7 @@ from podium.program.types import (
     PresenterRef,
     SessionChanges,
     SessionDraft,
+    VisitedPage,
     VisitedSession,
     text_key,
 )
@@ -85,6 +86,16 @@ def visited_session(
     """The session at a page's address, read in a group-commit job (see
     :func:`podium.program.repository.visited_session`)."""
     return repository.visited_session(
+        work, event_id=event_id, event_uri=event_uri, session_public_id=session_public_id
+    )
+
+
+def visited_page(
+    work: Work, *, event_id: int, event_uri: str, session_public_id: str
+) -> VisitedPage | None:
+    """The event and session at a session page's address as the page shows them, read in a
+    read job (see :func:`podium.program.repository.visited_page`)."""
+    return repository.visited_page(
         work, event_id=event_id, event_uri=event_uri, session_public_id=session_public_id
     )
 

@@ -42,6 +42,43 @@ class SessionFacts(NamedTuple):
         )
 
 
+class PageEvent(NamedTuple):
+    """What a session's page shows and checks of its event (read with Core, no ORM row)."""
+
+    id: int
+    uri: str
+    name: str
+    timezone: str | None
+    app_password: str | None
+
+
+class PageSession(NamedTuple):
+    """A session as its attendees' page shows it: its heading (times, room, presenters in
+    order), what its sections' forms need, read with Core (no ORM row)."""
+
+    id: int
+    public_id: str
+    event_id: int
+    name: str
+    description: str | None
+    date: dt.date | None
+    start_time: dt.time | None
+    end_time: dt.time | None
+    room_name: str | None
+    presenter_names: tuple[str, ...]
+    questions_moderated: bool
+    checkin_code: str | None
+    checkout_code: str | None
+    delivery_format: str | None
+
+
+class VisitedPage(NamedTuple):
+    """The event and session at a session page's address."""
+
+    event: PageEvent
+    session: PageSession
+
+
 class VisitedSession(NamedTuple):
     """A session found at a page's address, with what decides whether a visitor may act there:
     the event's app password (None when it has none)."""

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from podium.models import Event, EventSession
 from podium.program.service import session_window
+from podium.program.types import PageEvent, PageSession
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Window:
         }
 
 
-def window(event: Event, session: EventSession) -> Window:
+def window(event: Event | PageEvent, session: EventSession | PageSession) -> Window:
     starts, ends = session_window(
         session.date, session.start_time, session.end_time, event.timezone
     )

@@ -10,13 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from podium.enums import PollType
 from podium.kit.db import Database
-from podium.models import Checkin, Event, EventSession, Vote
+from podium.models import Attendee, Checkin, Codeword, Event, EventSession, FieldOfStudy, Vote
+from podium.web.pages.attendee.page import DONE, FRAGMENTS
 from tests.web.pages.attendee.conftest import (
     ALEX,
+    check_in,
     joined,
     new_event,
     new_poll,
@@ -24,6 +26,7 @@ from tests.web.pages.attendee.conftest import (
     page_url,
 )
 from tests.web.pages.attendee.html import parse
+from tests.web.pages.attendee.test_session_page import _full_session, _seed
 from tests.web.pages.conftest import Browser, BrowserFactory
 
 
@@ -385,3 +388,169 @@ async def test_an_htmx_check_in_is_answered_with_its_section_alike_both_ways(
     )
     assert await _count(db, Checkin) == 1
     assert (db.group_commit.batches_committed > batches) == (way == "lane")
+
+
+# --- the session's page ----------------------------------------------------------------------
+
+# a query the lane leaves to the page's route (which ignores it)
+PAGE_WAYS = {"lane": "", "full route": "from=elsewhere"}
+_NONCE = re.compile(r'name="nonce" value="[^"]+"')
+
+
+async def _page(browser: Browser, url: str, way: str, done: str | None = None) -> httpx.Response:
+    query = "&".join(part for part in (f"done={done}" if done else "", PAGE_WAYS[way]) if part)
+    return await browser.get(f"{url}?{query}" if query else url)
+
+
+async def _busy_page(db: Database, new_browser: BrowserFactory) -> tuple[Browser, str]:
+    """Alex's browser on a session with everything its page shows: a room, presenters, a field
+    of study with codewords, polls with votes and results, questions (others' upvoted, Alex's
+    own waiting), evaluation questions (one per presenter), Alex checked in with a note. The
+    page's address."""
+    event = await new_event(db)
+    session = await _full_session(db, event)
+    alex = await joined(new_browser, event)
+    async with db.unit_of_work() as u:
+        me = await u.session.scalar(select(Attendee).where(Attendee.email == ALEX["email"]))
+        live = await u.session.get(EventSession, session.id)
+        assert me is not None and live is not None
+        live.questions_moderated = True
+        ethics = FieldOfStudy(session_id=live.id, name="Ethics", name_key="ethics", credits=1)
+        u.session.add(ethics)
+        await u.session.flush()
+        for position, word in enumerate(["Lotus", "Tiger"]):
+            u.session.add(
+                Codeword(
+                    field_of_study_id=ethics.id,
+                    word=word,
+                    word_key=word.casefold(),
+                    position=position,
+                )
+            )
+    await _seed(db, event, session, me, 3)
+    await check_in(alex, event, session)
+    url = page_url(event, session)
+    await alex.post(f"{url}/questions", {"text": "Mine, waiting?"})
+    await alex.post(f"{url}/note", {"attendee_note": "Bring <notes>"})
+    return alex, url
+
+
+async def test_a_session_page_is_answered_by_the_lane_as_the_route_answers_it(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    alex, url = await _busy_page(db, new_browser)
+
+    for done in (None, "checked-in", "note-saved"):
+        reads = db.read_transactions
+        lane = await _page(alex, url, "lane", done)
+        assert db.read_transactions == reads + 1  # the lane's page read
+        route = await _page(alex, url, "full route", done)
+        assert db.read_transactions == reads + 1  # the route reads in its unit of work
+        assert (lane.status_code, route.status_code) == (200, 200)
+        assert lane.headers["content-type"] == route.headers["content-type"]
+        assert lane.headers["cache-control"] == route.headers["cache-control"] == "no-store"
+        assert _NONCE.sub("nonce", lane.text) == _NONCE.sub("nonce", route.text)
+    page = parse(lane.text)
+    assert page.by_id("note").alerts() == ["Your notes are saved."]
+    assert "Bring &lt;notes&gt;" in lane.text
+    assert "Mine, waiting?" in lane.text
+    assert "Presenter 3-2" in lane.text
+
+
+@pytest.mark.parametrize("name", list(FRAGMENTS))
+async def test_each_section_is_answered_by_the_lane_as_the_route_answers_it(
+    db: Database, new_browser: BrowserFactory, name: str
+) -> None:
+    alex, url = await _busy_page(db, new_browser)
+    # a sentence of this section's, of another section's, none
+    own = next(done for done, (section, _text) in DONE.items() if section == name)
+
+    for done in (own, "voted" if name != "polls" else "asked", None):
+        reads = db.read_transactions
+        lane = await _page(alex, f"{url}/fragments/{name}", "lane", done)
+        route = await _page(alex, f"{url}/fragments/{name}", "full route", done)
+        assert db.read_transactions == reads + 1
+        assert (lane.status_code, route.status_code) == (200, 200)
+        for header in ("content-type", "cache-control", "hx-trigger"):
+            assert lane.headers.get(header) == route.headers.get(header)
+        assert _NONCE.sub("nonce", lane.text) == _NONCE.sub("nonce", route.text)
+        assert parse(lane.text).alerts() == ([DONE[own][1]] if done == own else [])
+
+
+async def test_the_page_loads_of_one_turn_read_the_sessions_part_once(
+    db: Database, new_browser: BrowserFactory, count_queries: Any
+) -> None:
+    event = await new_event(db)
+    session = await _full_session(db, event)
+    alex = await joined(new_browser, event)
+    async with db.unit_of_work() as u:
+        me = await u.session.scalar(select(Attendee).where(Attendee.email == ALEX["email"]))
+    assert me is not None
+    await _seed(db, event, session, me, 2)
+    browsers = [alex] + [
+        await joined(new_browser, event, {**ALEX, "email": f"p{i}@example.com"}) for i in range(3)
+    ]
+    url = page_url(event, session)
+    for browser in browsers:
+        await check_in(browser, event, session)
+
+    async def together(count: int) -> int:
+        with count_queries() as counter:
+            answers = await asyncio.gather(*(b.get(url) for b in browsers[:count]))
+        assert {answer.status_code for answer in answers} == {200}
+        return counter.count
+
+    one, four = await together(1), await together(4)
+    reads = db.read_transactions
+    await together(4)
+    # the four loads arrived in the same turn of the event loop: one read transaction, the
+    # session's part read once, each attendee's own part read for each
+    assert db.read_transactions == reads + 1
+    assert four < 4 * one
+    own = (four - one) // 3
+    assert four == one + 3 * own
+
+
+@pytest.mark.parametrize(
+    "case", ["first visit", "not joined", "app password changed", "attendee removed", "no session"]
+)
+async def test_a_page_the_lane_does_not_take_is_answered_by_the_route(
+    db: Database, new_browser: BrowserFactory, case: str
+) -> None:
+    event = await new_event(db, app_password="door")
+    session = await new_session(db, event)
+    url = page_url(event, session)
+    browser = await new_browser()
+    await browser.get(f"/e/{event.uri}")
+    await browser.post(f"/e/{event.uri}/password", {"password": "door"})
+    if case != "not joined":
+        await browser.post(f"/e/{event.uri}/join", dict(ALEX))
+        assert (await browser.get(url)).status_code == 200
+    if case == "first visit":
+        browser.http.cookies.delete("podium_csrf")
+    elif case == "app password changed":
+        async with db.unit_of_work() as u:
+            live = await u.session.get(Event, event.id)
+            assert live is not None
+            live.app_password = "new door"
+    elif case == "attendee removed":
+        async with db.unit_of_work() as u:
+            await u.session.execute(delete(Attendee).where(Attendee.event_id == event.id))
+    elif case == "no session":
+        url = f"/e/{event.uri}/s/nosuchsession"
+    reads = db.read_transactions
+
+    response = await browser.get(url)
+
+    if case == "no session":
+        assert response.status_code == 404
+    elif case == "first visit":  # the route's page, and the browser's new CSRF cookie
+        assert response.status_code == 200
+        assert response.headers["set-cookie"].startswith("podium_csrf=")
+    else:
+        assert (response.status_code, response.headers["location"]) == (
+            303,
+            f"/e/{event.uri}?next={url}",
+        )
+    # the lane read (and passed on) only for a browser that joined and has its CSRF cookie
+    assert db.read_transactions - reads == (case not in ("first visit", "not joined"))

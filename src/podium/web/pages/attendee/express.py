@@ -1,12 +1,17 @@
-"""The express lane: a check-in or a vote sent as a plain form, answered before the framework.
+"""The express lane: a session's page, a check-in and a vote, answered before the framework.
 
-When a keynote's audience checks in, or a poll opens in a ballroom, these two forms arrive by
-the thousand within seconds. Through the whole application each one would cross every
-middleware, the routing of every page, dependency solving, and half a dozen queries inside a
-write transaction that holds SQLite's single write lock across every turn of the event loop.
-Here each is one group-commit job (:mod:`podium.kit.writer`): its lookups and writes run back to
-back with those of the forms that arrived with it, in one transaction with one commit, and the
-answer goes out once that commit is done.
+When a keynote's audience opens the session's page and checks in, or a poll opens in a
+ballroom, these arrive by the thousand within seconds. Through the whole application each one
+would cross every middleware, the routing of every page, dependency solving, and a dozen ORM
+queries (the forms' inside a write transaction that holds SQLite's single write lock across
+every turn of the event loop). Here each form is one group-commit job (:mod:`podium.kit.writer`):
+its lookups and writes run back to back with those of the forms that arrived with it, in one
+transaction with one commit, and the answer goes out once that commit is done.
+
+A page GET is the page's read job (``reading.read_page``: Core statements, no ORM row), run
+with the other page loads of the same turn of the event loop by ``Database.read``, so that the
+session's part of the page (its heading, polls and tallies, questions, evaluation form) is read
+once for all of them; then the same template the route renders (``page.whole_page``).
 
 The lane takes only the common case, and answers it exactly as the full route would: a plain
 form with a 303 back to the page (``?done=checked-in`` or ``?done=voted``), an htmx form with
@@ -16,11 +21,13 @@ Core statements, run with the other answers of the same commit by ``Database.rea
 rendered here (``page.attendance_answer``, ``page.polls_answer``): the answer phones wait for at
 a keynote's doors costs a fraction of a page's reads. The lane's conditions:
 
-- ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``;
-- a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``);
-- carrying this browser's CSRF token, from a browser that joined the event as one of its
-  attendees and gave the event's current app password, if it has one;
-- and a job that succeeds.
+- ``GET /e/<event>/s/<session>`` and ``GET /e/<event>/s/<session>/fragments/<section>`` with
+  no query or only ``?done=<what>``, from a browser that has its CSRF cookie, joined the event
+  as one of its attendees (still there) and gave the event's current app password, if any;
+- ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``:
+  a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``), carrying this
+  browser's CSRF token, from a browser that joined the event as one of its attendees and gave
+  the event's current app password, if it has one; and a job that succeeds.
 
 Everything else goes on to the application with the body the lane already read, and the full
 route answers it the full way: the join page, a message in its section, the 4xx page, counting
@@ -36,7 +43,7 @@ import logging
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.requests import HTTPConnection
@@ -58,19 +65,29 @@ from podium.web.pages.attendee.checkin_form import (
     admit_checkin,
 )
 from podium.web.pages.attendee.page import (
+    DONE,
+    FRAGMENTS,
     MY_ATTENDANCE_CHANGED,
     NO_STORE,
     attendance_answer,
     done_url,
+    fragment_done,
+    page_messages,
     polls_answer,
+    section_fragment,
+    whole_page,
 )
+from podium.web.pages.attendee.reading import SECTIONS, PageRead, read_page
 from podium.web.runtime import Runtime
 from podium.web.urls import PAGES_PREFIX
 
 MAX_FORM_BYTES = 8 * 1024
 _SESSION = PAGES_PREFIX + r"/(?P<event_uri>[^/]+)/s/(?P<session_id>[^/]+)"
+PAGE_PATH = re.compile(_SESSION + r"(?:/fragments/(?P<fragment>[^/]+))?")
 CHECKIN_PATH = re.compile(_SESSION + "/checkin")
 VOTE_PATH = re.compile(_SESSION + r"/polls/(?P<poll_id>[^/]+)/vote")
+PAGE_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}"
+FRAGMENT_ROUTE = PAGE_ROUTE + "/fragments/{name}"
 CHECKIN_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/checkin"
 VOTE_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/polls/{poll_id}/vote"
 _FORM_TYPE = b"application/x-www-form-urlencoded"
@@ -105,6 +122,12 @@ class ExpressLane:
         self.max_form_bytes = min(MAX_FORM_BYTES, runtime.settings.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            found = PAGE_PATH.fullmatch(scope["path"])
+            if found is not None and await self._page(scope, send, found):
+                return
+            await self.app(scope, receive, send)
+            return
         if scope["type"] == "http" and scope["method"] == "POST":
             path: str = scope["path"]
             found = CHECKIN_PATH.fullmatch(path) if path.endswith("/checkin") else None
@@ -114,6 +137,58 @@ class ExpressLane:
                 await self._express(scope, receive, send, found)
                 return
         await self.app(scope, receive, send)
+
+    async def _page(self, scope: Scope, send: Send, found: re.Match[str]) -> bool:
+        """Answer a GET of a session's page or of one of its sections (``…/fragments/<name>``)
+        as the route would, read by the page's read job with the other page loads of this turn
+        of the event loop; False (nothing sent) to leave it to the route."""
+        fragment = found["fragment"]
+        done = _page_done(scope["query_string"])
+        browser = csrf.browser_cookie(scope)
+        if done is False or browser is None or (fragment is not None and fragment not in FRAGMENTS):
+            return False  # a browser's first visit gets its CSRF cookie from the route
+        connection = HTTPConnection(scope)
+        joined = identity.joined(connection)
+        if joined is None:
+            return False
+        event_id, attendee_id = joined
+        event_uri, session_id = found["event_uri"], found["session_id"]
+        now = utcnow()
+
+        def page(work: Work) -> PageRead | None:
+            read = read_page(
+                work,
+                event_id=event_id,
+                event_uri=event_uri,
+                session_public_id=session_id,
+                attendee_id=attendee_id,
+                sections=SECTIONS if fragment is None else {fragment},
+                now=now,
+            )
+            if read is None or not identity.gave_app_password(
+                connection, event_id, read.event.app_password
+            ):
+                return None
+            return read
+
+        try:
+            read = await self.runtime.database.read(page)
+        except Exception:  # the route will meet it too, and answer for it
+            log.warning("the express lane passed a page on after an error", exc_info=True)
+            return False
+        if read is None:
+            return False
+        token = csrf.token_for(self.runtime.secret_key, browser)
+        if fragment is None:
+            scope[ROUTE_TEMPLATE_KEY] = PAGE_ROUTE
+            body = whole_page(read, csrf_token=token, messages=page_messages(done))
+            await _send_html(send, body.encode(), tuple(NO_STORE.items()))
+            return True
+        scope[ROUTE_TEMPLATE_KEY] = FRAGMENT_ROUTE
+        message, headers = fragment_done(fragment, done)
+        body = section_fragment(read, fragment, csrf_token=token, message=message)
+        await _send_html(send, body.encode(), (*NO_STORE.items(), *headers.items()))
+        return True
 
     async def _express(
         self, scope: Scope, receive: Receive, send: Send, found: re.Match[str]
@@ -337,6 +412,17 @@ def _vote_answer(fields: Fields) -> tuple[list[int] | None, int | None, str | No
     except ValueError:
         return None
     return None, None, values[0]
+
+
+def _page_done(query: bytes) -> str | Literal[False] | None:
+    """``done`` of a page's query (``?done=checked-in``); None without a query; False for any
+    other query, which the route answers (it reads ``done`` alone, the lane takes no chances)."""
+    if not query:
+        return None
+    name, _, value = query.decode("latin-1").partition("=")
+    if name != "done" or "&" in value or value not in DONE:
+        return False
+    return value
 
 
 def _is_htmx(scope: Scope) -> bool:

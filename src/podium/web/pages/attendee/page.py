@@ -17,31 +17,32 @@ from functools import partial
 from typing import Any
 
 from fastapi import Depends, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
-from podium.attendance.service import AttendanceSection, attendance_section, attendee_session_status
-from podium.evaluations.service import evaluation_form
+from podium.attendance.service import AttendanceSection
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
-from podium.live.service import AudiencePoll, audience_polls, audience_questions
+from podium.live.service import AudiencePoll
 from podium.models import Attendee, Event, EventSession
-from podium.program.service import load_session
 from podium.program.types import SessionFacts
 from podium.web import urls
+from podium.web.auth.csrf import csrf_token
 from podium.web.deps import get_uow
 from podium.web.pages import timing
 from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import evaluation_field
+from podium.web.pages.attendee.reading import SECTIONS, PageRead, read_page
 from podium.web.pages.attendee.views import Message
 from podium.web.pages.deps import current_attendee, page_event, page_session, require_attendee
 from podium.web.pages.routing import page_router
-from podium.web.pages.templates import ENVIRONMENT, day_label, is_htmx, render
+from podium.web.pages.templates import ENVIRONMENT, day_label, is_htmx
 from podium.web.statuses import STATUS_BY_KIND
 
 router = page_router()
 
+PAGE_TEMPLATE = "attendee/session.html"
 # fragment name -> template
 FRAGMENTS = {
     "attendance": "attendee/_attendance.html",
@@ -53,8 +54,6 @@ FRAGMENTS = {
     "note": "attendee/_note.html",
 }
 _ANCHORS = {"question-list": "questions"}
-_QUESTIONS = frozenset({"questions", "question-list"})
-_RECORD = frozenset({"codewords", "evaluation", "note"})
 
 # ?done=<key> after a plain POST: the section and the sentence it shows
 DONE = {
@@ -84,6 +83,73 @@ def done_url(event_uri: str, session_id: str, name: str, done: str) -> str:
     return f"{urls.session_url(event_uri, session_id)}?done={done}#{anchor}"
 
 
+def page_context(read: PageRead) -> dict[str, Any]:
+    """What the page's templates show of ``read`` (the sections it holds), and the helpers they
+    format it with; ``messages`` and the forms' drafts empty."""
+    return {
+        "event": read.event,
+        "event_uri": read.event.uri,
+        "session": read.session,
+        "attendee": read.attendee,
+        "status": read.status,
+        "attendance": read.attendance,
+        "polls": None if read.polls is None else [views.poll_view(poll) for poll in read.polls],
+        "questions": read.questions,
+        "evaluation_items": read.evaluation_items,
+        "messages": {},
+        "draft": "",
+        "given": {},
+        "note_draft": None,
+        "clock": views.local_clock(read.event.timezone),
+        "credits": views.credits_text,
+        "sessions_text": views.sessions_text,
+        "day_label": day_label,
+        "time_range": views.time_range,
+        "evaluation_field": evaluation_field,
+    }
+
+
+def whole_page(
+    read: PageRead, *, csrf_token: str, messages: Mapping[str, Message], **extra: Any
+) -> str:
+    """The session's page (every section of ``read``), showing ``messages`` in their sections:
+    what :meth:`Visit.page` answers and the express lane's answer to a page GET."""
+    context = page_context(read)
+    context["live_window"] = timing.window(read.event, read.session)
+    context.update(extra)
+    context["messages"] = dict(messages)
+    context["csrf_token"] = csrf_token
+    return ENVIRONMENT.get_template(PAGE_TEMPLATE).render(context)
+
+
+def section_fragment(
+    read: PageRead, name: str, *, csrf_token: str, message: Message | None = None, **extra: Any
+) -> str:
+    """The section ``name`` alone (a key of ``FRAGMENTS``), showing ``message``: what
+    :meth:`Visit.fragment` answers and the express lane's answer to a fragment GET."""
+    context = page_context(read)
+    context.update(extra)
+    context["messages"] = {name: message} if message is not None else {}
+    context["csrf_token"] = csrf_token
+    return ENVIRONMENT.get_template(FRAGMENTS[name]).render(context)
+
+
+def fragment_done(name: str, done: str | None) -> tuple[Message | None, Mapping[str, str]]:
+    """The message ``?done=<done>`` shows in the fragment ``name`` and the headers it comes
+    with (none, unless ``done`` is one of that section's)."""
+    if done in DONE and DONE[done][0] == name:
+        return Message(DONE[done][1]), _DONE_HEADERS.get(done, {})
+    return None, {}
+
+
+def page_messages(done: str | None) -> dict[str, Message]:
+    """The sentence ``?done=<done>`` shows in its section (none for an unknown one)."""
+    if done in DONE:
+        name, text = DONE[done]
+        return {name: Message(text)}
+    return {}
+
+
 @dataclass(frozen=True)
 class Visit:
     """An attendee on a session's page: what every section and form of it works with."""
@@ -94,53 +160,23 @@ class Visit:
     session: EventSession
     attendee: Attendee
 
-    async def context(
-        self, names: Collection[str], *, session: EventSession | None = None
-    ) -> dict[str, Any]:
-        """What the sections ``names`` show; a fixed number of queries."""
-        session = session or self.session
-        status = (
-            await attendee_session_status(self.uow, session=session, attendee=self.attendee)
-            if _RECORD.intersection(names)
-            else None
+    async def read(self, sections: Collection[str]) -> PageRead:
+        """What ``sections`` show, read now (after what this unit of work wrote): the page's
+        read job (``reading.read_page``), a fixed number of statements."""
+        read = await self.uow.run(
+            partial(
+                read_page,
+                event_id=self.event.id,
+                event_uri=self.event.uri,
+                session_public_id=self.session.public_id,
+                attendee_id=self.attendee.id,
+                sections=sections,
+                now=utcnow(),
+            )
         )
-        context: dict[str, Any] = {
-            "event": self.event,
-            "event_uri": self.event.uri,
-            "session": session,
-            "attendee": self.attendee,
-            "status": status,
-            "messages": {},
-            "draft": "",
-            "given": {},
-            "note_draft": None,
-            "clock": views.local_clock(self.event.timezone),
-            "credits": views.credits_text,
-            "sessions_text": views.sessions_text,
-            "day_label": day_label,
-            "time_range": views.time_range,
-            "presenter_names": views.presenter_names,
-            "evaluation_field": evaluation_field,
-        }
-        if "attendance" in names:
-            context["attendance"] = await self.uow.run(
-                partial(
-                    attendance_section,
-                    session_id=session.id,
-                    attendee_id=self.attendee.id,
-                    now=utcnow(),
-                )
-            )
-        if "polls" in names:
-            polls = await audience_polls(self.uow, session=session, attendee=self.attendee)
-            context["polls"] = [views.poll_view(poll) for poll in polls]
-        if _QUESTIONS.intersection(names):
-            context["questions"] = await audience_questions(
-                self.uow, session=session, attendee=self.attendee
-            )
-        if "evaluation" in names:
-            context["evaluation_items"] = await evaluation_form(self.uow, session=session)
-        return context
+        if read is None:  # found by this request's dependencies, in this same transaction
+            raise HTTPException(404)
+        return read
 
     async def page(
         self,
@@ -149,15 +185,14 @@ class Visit:
         extra: Mapping[str, Any] | None = None,
         status: int = 200,
     ) -> Response:
-        """The whole page, its session read with room and presenters."""
-        session = await load_session(self.uow, event=self.event, public_id=self.session.public_id)
-        context = await self.context(FRAGMENTS, session=session)
-        context["live_window"] = timing.window(self.event, session)
-        context.update(extra or {})
-        context["messages"] = dict(messages)
-        return render(
-            self.request, "attendee/session.html", context, status=status, headers=NO_STORE
+        """The whole page, every section read by the page's read job."""
+        body = whole_page(
+            await self.read(SECTIONS),
+            csrf_token=csrf_token(self.request),
+            messages=messages,
+            **(extra or {}),
         )
+        return HTMLResponse(body, status_code=status, headers=NO_STORE)
 
     async def fragment(
         self,
@@ -168,16 +203,14 @@ class Visit:
         status: int = 200,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        context = await self.context({name})
-        context.update(extra or {})
-        context["messages"] = {name: message} if message is not None else {}
-        return render(
-            self.request,
-            FRAGMENTS[name],
-            context,
-            status=status,
-            headers={**NO_STORE, **(headers or {})},
+        body = section_fragment(
+            await self.read({name}),
+            name,
+            csrf_token=csrf_token(self.request),
+            message=message,
+            **(extra or {}),
         )
+        return HTMLResponse(body, status_code=status, headers={**NO_STORE, **(headers or {})})
 
     async def done(self, name: str, done: str) -> Response:
         """A form of section ``name`` succeeded: back to the page, or the section (htmx)."""
@@ -284,11 +317,7 @@ async def visit_of(request: Request, uow: UnitOfWork, *, event_uri: str, session
 
 @router.get("/{event_uri}/s/{session_id}")
 async def session_page(here: Visit = Depends(visit), done: str | None = None) -> Response:
-    messages = {}
-    if done in DONE:
-        name, text = DONE[done]
-        messages[name] = Message(text)
-    return await here.page(messages)
+    return await here.page(page_messages(done))
 
 
 @router.get("/{event_uri}/s/{session_id}/fragments/{name}")
@@ -299,6 +328,5 @@ async def session_fragment(
     answers htmx forms with it, once their write has committed)."""
     if name not in FRAGMENTS:
         raise HTTPException(404)
-    if done in DONE and DONE[done][0] == name:
-        return await here.done_fragment(name, done)
-    return await here.fragment(name)
+    message, headers = fragment_done(name, done)
+    return await here.fragment(name, message=message, headers=headers)

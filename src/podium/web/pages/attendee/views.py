@@ -15,6 +15,7 @@ from podium.kit.errors import PodiumError
 from podium.live.service import AudiencePoll, vote_answer
 from podium.models import Event, EventSession, Poll, Vote
 from podium.people.types import CUSTOM_FIELDS
+from podium.program.types import PageSession
 from podium.web.pages import timing
 from podium.web.pages.templates import day_label
 
@@ -43,7 +44,7 @@ def error_message(exc: PodiumError) -> Message:
 # --- times ---------------------------------------------------------------------------------
 
 
-def time_range(session: EventSession) -> str:
+def time_range(session: EventSession | PageSession) -> str:
     """The session's wall-clock times as the organizer typed them: "08:30-09:15" (en dash)."""
     return times_text(session.start_time, session.end_time)
 
