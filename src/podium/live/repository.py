@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from podium.kit.db import UnitOfWork
@@ -101,6 +101,31 @@ def visited_poll(
         found = VisitedPoll(facts, password)
     work.shared[key] = found
     return found
+
+
+_QUESTIONS = cast(Table, Question.__table__)
+_QUESTION_COLUMNS = (
+    "session_id",
+    "public_id",
+    "attendee_id",
+    "text",
+    "state",
+    "answered",
+    "pinned",
+    "upvote_count",
+    "created_at",
+)
+_INSERT_QUESTION = (
+    insert(_QUESTIONS)
+    .values({name: bindparam(name, type_=_QUESTIONS.c[name].type) for name in _QUESTION_COLUMNS})
+    .returning(_QUESTIONS.c.id)
+)
+
+
+def insert_question(work: Work, *, values: dict[str, Any]) -> int:
+    """INSERT the question ``values`` describe (every column but the id); its id. One
+    statement."""
+    return int(work.connection.execute(_INSERT_QUESTION, values).scalar_one())
 
 
 def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str | None] | None:

@@ -72,6 +72,7 @@ from podium.live.types import (
     PollAnswer,
     PollFacts,
     PollResults,
+    QuestionPlace,
     SessionLiveData,
     VisitedPoll,
 )
@@ -522,12 +523,40 @@ async def ask_question(
     moderated: bool = False,
     at: datetime | None = None,
 ) -> Question:
-    """Add a question to ``session``'s Q&A; emits QuestionAsked.
+    """:func:`record_question` in ``uow``: the question, loaded (with its asker)."""
+    question_id = await uow.run(
+        partial(
+            record_question,
+            session=QuestionPlace(session.id, session.public_id, session.event_id),
+            attendee_id=attendee.id if attendee is not None else None,
+            text=text,
+            moderated=moderated,
+            at=at,
+        )
+    )
+    question = await uow.session.get_one(Question, question_id)
+    set_committed_value(question, "attendee", attendee)
+    return question
+
+
+def record_question(
+    work: Work,
+    *,
+    session: QuestionPlace,
+    attendee_id: int | None,
+    text: str,
+    moderated: bool = False,
+    at: datetime | None = None,
+) -> int:
+    """Add a question to the session's Q&A; its id. A group-commit job (:mod:`podium.kit.writer`;
+    the express lane runs it for the page's question form), also run inside a unit of work by
+    :func:`ask_question`. Emits QuestionAsked.
 
     The text is trimmed, non-blank and at most 1000 characters. A question is approved (shown
     to the audience) at once, or pending a moderator's approval when ``moderated`` (pages pass
-    the session's ``questions_moderated``, see :func:`set_questions_moderated`). ``attendee``
-    None is an anonymous question.
+    the session's ``questions_moderated``, see :func:`set_questions_moderated`).
+    ``attendee_id`` None is an anonymous question; an attendee of the session's event (the
+    caller's to check). One statement.
     """
     body = text.strip()
     if not body:
@@ -537,22 +566,31 @@ async def ask_question(
             f"text: a question is at most {MAX_QUESTION_LENGTH} characters", field="text"
         )
     state = QuestionState.PENDING if moderated else QuestionState.APPROVED
-    question = Question(
-        session_id=session.id,
-        public_id=ids.object_id(),
-        attendee_id=attendee.id if attendee is not None else None,
-        text=body,
-        state=state.value,
-        answered=False,
-        pinned=False,
-        upvote_count=0,
-        created_at=at or utcnow(),
+    public_id = ids.object_id()
+    question_id = repository.insert_question(
+        work,
+        values={
+            "session_id": session.id,
+            "public_id": public_id,
+            "attendee_id": attendee_id,
+            "text": body,
+            "state": state.value,
+            "answered": False,
+            "pinned": False,
+            "upvote_count": 0,
+            "created_at": at or utcnow(),
+        },
     )
-    uow.session.add(question)
-    await uow.session.flush()
-    set_committed_value(question, "attendee", attendee)
-    await _emit_for_question(uow, question, QuestionAsked, state=state)
-    return question
+    work.emit(
+        QuestionAsked(
+            event_id=session.event_id,
+            session_id=session.id,
+            session_public_id=session.public_id,
+            question_public_id=public_id,
+            state=state,
+        )
+    )
+    return question_id
 
 
 async def get_question(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Question:

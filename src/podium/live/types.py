@@ -36,6 +36,15 @@ class SessionLiveData:
     questions: tuple[Question, ...]
 
 
+class QuestionPlace(NamedTuple):
+    """What a question needs of its session: taken from a session loaded in the unit of work,
+    or read in a group-commit job (a page's ``VisitedPage``)."""
+
+    id: int
+    public_id: str
+    event_id: int
+
+
 class PollFacts(NamedTuple):
     """What a vote needs of its poll: read in the vote's own transaction, or taken from a poll
     loaded in it (:meth:`of`). A poll's type and choices never change once it is made."""

@@ -14,7 +14,16 @@ from sqlalchemy import delete, func, select
 
 from podium.enums import PollType
 from podium.kit.db import Database
-from podium.models import Attendee, Checkin, Codeword, Event, EventSession, FieldOfStudy, Vote
+from podium.models import (
+    Attendee,
+    Checkin,
+    Codeword,
+    Event,
+    EventSession,
+    FieldOfStudy,
+    Question,
+    Vote,
+)
 from podium.web.pages.attendee.page import DONE, FRAGMENTS
 from tests.web.pages.attendee.conftest import (
     ALEX,
@@ -554,3 +563,102 @@ async def test_a_page_the_lane_does_not_take_is_answered_by_the_route(
         )
     # the lane read (and passed on) only for a browser that joined and has its CSRF cookie
     assert db.read_transactions - reads == (case not in ("first visit", "not joined"))
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+async def _questions(db: Database) -> list[tuple[str, str]]:
+    async with db.unit_of_work(write=False) as u:
+        rows = await u.session.execute(select(Question.text, Question.state).order_by(Question.id))
+        return [(text, state) for text, state in rows]
+
+
+@pytest.mark.parametrize("moderated", [False, True])
+async def test_a_plain_question_is_written_by_the_group_commit(
+    db: Database, new_browser: BrowserFactory, moderated: bool
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event, questions_moderated=moderated)
+    browser = await joined(new_browser, event)
+    await browser.get(page_url(event, session))
+    batches = db.group_commit.batches_committed
+
+    response = await browser.post(f"{page_url(event, session)}/questions", {"text": " Why? "})
+
+    done = "asked-moderated" if moderated else "asked"
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"{page_url(event, session)}?done={done}#questions",
+    )
+    assert db.group_commit.batches_committed == batches + 1
+    assert await _questions(db) == [("Why?", "pending" if moderated else "approved")]
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_an_htmx_question_is_answered_with_its_section_alike_both_ways(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    url = page_url(event, session)
+    await browser.get(url)
+    batches = db.group_commit.batches_committed
+
+    answer = await browser.post(f"{url}/questions", {"text": "Why?", **WAYS[way]}, htmx=True)
+    rendered = await browser.get(f"{url}/fragments/questions?done=asked&from=elsewhere")
+
+    assert (answer.status_code, rendered.status_code) == (200, 200)
+    assert _NONCE.sub("nonce", answer.text) == _NONCE.sub("nonce", rendered.text)
+    assert parse(answer.text).by_id("questions").alerts() == ["Your question is in."]
+    assert "Why?" in answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    assert (db.group_commit.batches_committed > batches) == (way == "lane")
+    assert await _questions(db) == [("Why?", "approved")]
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_a_blank_question_is_refused_alike_both_ways_and_writes_nothing(
+    db: Database, new_browser: BrowserFactory, way: str
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    browser = await joined(new_browser, event)
+    await browser.get(page_url(event, session))
+
+    response = await browser.post(
+        f"{page_url(event, session)}/questions", {"text": "   ", **WAYS[way]}, htmx=True
+    )
+
+    assert response.status_code == 400
+    assert parse(response.text).by_id("questions").alerts() == ["Write a question."]
+    assert await _questions(db) == []
+
+
+async def test_questions_asked_together_share_a_batch_and_read_the_list_once(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    url = page_url(event, session)
+    browsers = [
+        await joined(new_browser, event, {**ALEX, "email": f"q{i}@example.com"}) for i in range(4)
+    ]
+    for browser in browsers:
+        await browser.get(url)
+    batches, reads = db.group_commit.batches_committed, db.read_transactions
+
+    answers = await asyncio.gather(
+        *(
+            browser.post(f"{url}/questions", {"text": f"Question {i}?"}, htmx=True)
+            for i, browser in enumerate(browsers)
+        )
+    )
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert db.group_commit.batches_committed - batches < 4
+    assert db.read_transactions - reads < 4
+    # each answer lists every question committed before it was read
+    assert all("Question 0?" in answer.text for answer in answers[1:])
+    assert len(await _questions(db)) == 4

@@ -1,4 +1,5 @@
-"""The express lane: a session's page, a check-in and a vote, answered before the framework.
+"""The express lane: a session's page, a check-in, a vote and a question, answered before the
+framework.
 
 When a keynote's audience opens the session's page and checks in, or a poll opens in a
 ballroom, these arrive by the thousand within seconds. Through the whole application each one
@@ -14,17 +15,20 @@ session's part of the page (its heading, polls and tallies, questions, evaluatio
 once for all of them; then the same template the route renders (``page.whole_page``).
 
 The lane takes only the common case, and answers it exactly as the full route would: a plain
-form with a 303 back to the page (``?done=checked-in`` or ``?done=voted``), an htmx form with
-its section saying so, once the write has committed. The section is read on its own, by the
-read job the page runs for it (``attendance.section``, ``live.read_audience_polls``: a few
-Core statements, run with the other answers of the same commit by ``Database.read``), and
-rendered here (``page.attendance_answer``, ``page.polls_answer``): the answer phones wait for at
-a keynote's doors costs a fraction of a page's reads. The lane's conditions:
+form with a 303 back to the page (``?done=checked-in``, ``?done=voted``, ``?done=asked``), an
+htmx form with its section saying so, once the write has committed. The section is read on
+its own, by the read job the page runs for it (``attendance.section``,
+``live.read_audience_polls``, ``reading.read_page`` for the questions: a few Core statements,
+run with the other answers of the same commit by ``Database.read``), and rendered here
+(``page.attendance_answer``, ``page.polls_answer``, ``page.section_fragment``): the answer
+phones wait for at a keynote's doors costs a fraction of a page's reads. A question goes
+through the group commit too, rather than a unit of work holding SQLite's write lock while it
+renders its answer, which kept the votes of the same minute waiting. The lane's conditions:
 
 - ``GET /e/<event>/s/<session>`` and ``GET /e/<event>/s/<session>/fragments/<section>`` with
   no query or only ``?done=<what>``, from a browser that has its CSRF cookie, joined the event
   as one of its attendees (still there) and gave the event's current app password, if any;
-- ``POST /e/<event>/s/<session>/checkin`` or ``POST /e/<event>/s/<session>/polls/<poll>/vote``:
+- ``POST /e/<event>/s/<session>/checkin``, ``…/polls/<poll>/vote`` or ``…/questions``:
   a urlencoded form of at most 8 KB (and within ``PODIUM_MAX_BODY_BYTES``), carrying this
   browser's CSRF token, from a browser that joined the event as one of its attendees and gave
   the event's current app password, if it has one; and a job that succeeds.
@@ -34,7 +38,8 @@ route answers it the full way: the join page, a message in its section, the 4xx 
 a wrong check-in code. A job that fails has written nothing, so the full route starts from the
 same state. The lane changes how fast a form is answered, never what the answer is: a check-in
 is checked and written by the same code either way (``checkin_form.admit_checkin``), which the
-lane runs in the group commit and the route in its unit of work.
+lane runs in the group commit and the route in its unit of work; so are a vote
+(``live.record_vote``) and a question (``live.record_question``).
 """
 
 from __future__ import annotations
@@ -54,10 +59,12 @@ from podium.kit.clock import utcnow
 from podium.kit.errors import PodiumError
 from podium.kit.text import find_unstorable
 from podium.kit.writer import Work
-from podium.live.service import read_audience_polls, record_vote, visited_poll
-from podium.live.types import PollFacts
+from podium.live.service import read_audience_polls, record_question, record_vote, visited_poll
+from podium.live.types import PollFacts, QuestionPlace
+from podium.program.service import visited_page
 from podium.web.auth import csrf, identity
 from podium.web.metrics import ROUTE_TEMPLATE_KEY
+from podium.web.pages.attendee import views
 from podium.web.pages.attendee.checkin_form import (
     CheckedInHere,
     CheckinForm,
@@ -86,10 +93,12 @@ _SESSION = PAGES_PREFIX + r"/(?P<event_uri>[^/]+)/s/(?P<session_id>[^/]+)"
 PAGE_PATH = re.compile(_SESSION + r"(?:/fragments/(?P<fragment>[^/]+))?")
 CHECKIN_PATH = re.compile(_SESSION + "/checkin")
 VOTE_PATH = re.compile(_SESSION + r"/polls/(?P<poll_id>[^/]+)/vote")
+QUESTION_PATH = re.compile(_SESSION + "/questions")
 PAGE_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}"
 FRAGMENT_ROUTE = PAGE_ROUTE + "/fragments/{name}"
 CHECKIN_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/checkin"
 VOTE_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/polls/{poll_id}/vote"
+QUESTION_ROUTE = PAGES_PREFIX + "/{event_uri}/s/{session_id}/questions"
 _FORM_TYPE = b"application/x-www-form-urlencoded"
 _ANSWER_FIELDS = ("choice", "choices", "rating", "text")
 # the headers of the attendance section answering a check-in, as the page's route gives them
@@ -105,6 +114,15 @@ class _Voted(NamedTuple):
     """Who voted in which session (the polls section the answer shows)."""
 
     session_id: int
+    attendee_id: int
+
+
+class _Asked(NamedTuple):
+    """Who asked a question where (the questions section the answer shows)."""
+
+    event_id: int
+    event_uri: str
+    session_public_id: str
     attendee_id: int
 
 
@@ -133,6 +151,8 @@ class ExpressLane:
             found = CHECKIN_PATH.fullmatch(path) if path.endswith("/checkin") else None
             if found is None and path.endswith("/vote"):
                 found = VOTE_PATH.fullmatch(path)
+            if found is None and path.endswith("/questions"):
+                found = QUESTION_PATH.fullmatch(path)
             if found is not None:
                 await self._express(scope, receive, send, found)
                 return
@@ -199,17 +219,21 @@ class ExpressLane:
         if done is None:
             await self.app(scope, _replaying(read, receive), send)
             return
-        scope[ROUTE_TEMPLATE_KEY] = VOTE_ROUTE if "poll_id" in found.groupdict() else CHECKIN_ROUTE
         section, what, did = done
+        scope[ROUTE_TEMPLATE_KEY] = _ROUTES[section]
         event_uri, session_id = found["event_uri"], found["session_id"]
         if _is_htmx(scope):
             if isinstance(did, CheckedInHere):
-                body = await self._attendance(scope, event_uri, did)
-                await _send_html(send, body, _CHECKED_IN_HEADERS)
+                body: bytes | None = await self._attendance(scope, event_uri, did)
+                headers = _CHECKED_IN_HEADERS
+            elif isinstance(did, _Asked):
+                body, headers = await self._questions(scope, did, what), tuple(NO_STORE.items())
             else:
                 body = await self._polls(scope, event_uri, session_id, did)
-                await _send_html(send, body, tuple(NO_STORE.items()))
-            return
+                headers = tuple(NO_STORE.items())
+            if body is not None:  # else the page, which says why (the route's)
+                await _send_html(send, body, headers)
+                return
         location = done_url(event_uri, session_id, section, what)
         await send(
             {
@@ -287,6 +311,32 @@ class ExpressLane:
             csrf_token=self._csrf_token(scope),
         )
 
+    async def _questions(self, scope: Scope, asked: _Asked, done: str) -> bytes | None:
+        """An htmx question's answer: the questions section, read now that it has committed
+        (the session's list is read once for the questions committed with it); None when the
+        attendee or session is gone meanwhile."""
+        now = utcnow()
+        read = await self.runtime.database.read(
+            partial(
+                read_page,
+                event_id=asked.event_id,
+                event_uri=asked.event_uri,
+                session_public_id=asked.session_public_id,
+                attendee_id=asked.attendee_id,
+                sections={"questions"},
+                now=now,
+            )
+        )
+        if read is None:
+            return None
+        body = section_fragment(
+            read,
+            "questions",
+            csrf_token=self._csrf_token(scope),
+            message=views.Message(DONE[done][1]),
+        )
+        return body.encode()
+
     def _csrf_token(self, scope: Scope) -> str:
         browser = csrf.browser_cookie(scope)
         assert browser is not None  # the job ran: the form carried this browser's token
@@ -294,20 +344,67 @@ class ExpressLane:
 
     async def _answer(
         self, scope: Scope, found: re.Match[str], fields: Fields
-    ) -> tuple[str, str, CheckedInHere | _Voted] | None:
+    ) -> tuple[str, str, CheckedInHere | _Voted | _Asked] | None:
         """Once the job has committed, the section of the form, what it did (a key of
-        ``page.DONE``) and what its answer shows (the check-in, or who voted where); None to
-        pass the form on."""
+        ``page.DONE``) and what its answer shows (the check-in, who voted where, who asked
+        where); None to pass the form on."""
         connection = HTTPConnection(scope)
         event_uri, session_id = found["event_uri"], found["session_id"]
         poll_id = found.groupdict().get("poll_id")
-        if poll_id is None:
-            return await self._check_in(connection, event_uri, session_id, fields)
-        return await self._vote(connection, event_uri, session_id, poll_id, fields)
+        if poll_id is not None:
+            return await self._vote(connection, event_uri, session_id, poll_id, fields)
+        if scope["path"].endswith("/questions"):
+            return await self._ask(connection, event_uri, session_id, fields)
+        return await self._check_in(connection, event_uri, session_id, fields)
+
+    async def _ask(
+        self, connection: HTTPConnection, event_uri: str, session_id: str, fields: Fields
+    ) -> tuple[str, str, CheckedInHere | _Voted | _Asked] | None:
+        """The question form: ``record_question`` in the group commit, where the page's route
+        runs it in its unit of work."""
+        joined = self._joined(connection, fields)
+        text = _last(fields, "text")
+        if joined is None or text is None or len(fields.get("text", ())) != 1:
+            return None
+        event_id, attendee_id = joined
+
+        def ask(work: Work) -> bool:
+            visited = visited_page(
+                work, event_id=event_id, event_uri=event_uri, session_public_id=session_id
+            )
+            if visited is None or not identity.gave_app_password(
+                connection, event_id, visited.event.app_password
+            ):
+                raise _PassOn
+            session = visited.session
+            record_question(
+                work,
+                session=QuestionPlace(session.id, session.public_id, session.event_id),
+                attendee_id=attendee_id,
+                text=text,
+                moderated=session.questions_moderated,
+            )
+            return session.questions_moderated
+
+        moderated = await self._run(ask)
+        if moderated is None:
+            return None
+        done = "asked-moderated" if moderated else "asked"
+        return "questions", done, _Asked(event_id, event_uri, session_id, attendee_id)
+
+    def _joined(self, connection: HTTPConnection, fields: Fields) -> tuple[int, int] | None:
+        """(event id, attendee id) of a form carrying this browser's CSRF token from a browser
+        that joined an event as one of its attendees; None otherwise."""
+        browser = csrf.browser_cookie(connection.scope)
+        if browser is None or not csrf.token_matches(
+            self.runtime.secret_key, browser, _last(fields, csrf.FIELD)
+        ):
+            return None
+        return identity.joined(connection)
 
     async def _check_in(
         self, connection: HTTPConnection, event_uri: str, session_id: str, fields: Fields
-    ) -> tuple[str, str, CheckedInHere | _Voted] | None:
+    ) -> tuple[str, str, CheckedInHere | _Voted | _Asked] | None:
         """The page's own checks and write (``checkin_form``), run in the group commit."""
         try:
             job = await admit_checkin(
@@ -331,15 +428,8 @@ class ExpressLane:
         session_id: str,
         poll_id: str,
         fields: Fields,
-    ) -> tuple[str, str, CheckedInHere | _Voted] | None:
-        scope = connection.scope
-        browser = csrf.browser_cookie(scope)
-        secret_key = self.runtime.secret_key
-        if browser is None or not csrf.token_matches(
-            secret_key, browser, _last(fields, csrf.FIELD)
-        ):
-            return None
-        joined = identity.joined(connection)
+    ) -> tuple[str, str, CheckedInHere | _Voted | _Asked] | None:
+        joined = self._joined(connection, fields)
         if joined is None:
             return None
         event_id, attendee_id = joined
@@ -384,6 +474,10 @@ class ExpressLane:
         except Exception:  # the full route will meet it too, and answer for it
             log.warning("the express lane passed a form on after an error", exc_info=True)
             return None
+
+
+# the route of each section's form, as the request metrics name it
+_ROUTES = {"attendance": CHECKIN_ROUTE, "polls": VOTE_ROUTE, "questions": QUESTION_ROUTE}
 
 
 def _last(fields: Fields, name: str) -> str | None:
