@@ -188,6 +188,7 @@ async def credits(args: Namespace, logs: Path) -> Outcome:
                 sessions=args.sessions,
                 records_per_attendee=args.records_per_attendee,
             )
+            await data.analyze(db)
             generated = time.perf_counter() - started
             event_id = made.event_id
             runs: dict[str, list[dict[str, Any]]] = {

@@ -42,7 +42,9 @@ async def _prepare(url: str, build: Callable[[Database], Any]) -> Any:
     migrate(url)
     db = data.open_database(url)
     try:
-        return await build(db)
+        built = await build(db)
+        await data.analyze(db)
+        return built
     finally:
         await db.dispose()
 
