@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from podium.kit.db import Database
 from podium.kit.pubsub import InMemoryBroker, Message
-from podium.web.realtime.hub import Hub, Listener, Role, encode
+from podium.web.realtime.hub import WAKE_TURN, Hub, Listener, Role, encode
 from tests.redis_support import eventually
 from tests.web.realtime.conftest import WAIT_SECONDS
 
@@ -130,6 +130,52 @@ async def test_listener_stops_sending_to_a_socket_that_failed() -> None:
     await asyncio.sleep(0)
 
     assert (sent, listener.failed) == (["first"], True)
+
+
+async def test_a_broadcast_wakes_its_sockets_a_turn_of_the_loop_at_a_time(db: Database) -> None:
+    """3,000 phones in a room: a message to all of them must not put 3,000 sends ahead of
+    every request's next step. What waits for the first send runs once ``WAKE_TURN`` sockets
+    have been sent to, not all of them; every socket gets every message, in order."""
+    hub = Hub(broker=InMemoryBroker(), database=db)
+    sockets = 3 * WAKE_TURN
+    sent: list[tuple[int, str]] = []
+    first_sent = asyncio.Event()
+
+    def recorder(number: int) -> Callable[[str], Awaitable[None]]:
+        async def send(text: str) -> None:
+            sent.append((number, text))
+            first_sent.set()
+
+        return send
+
+    async def nothing() -> None:
+        return None
+
+    async with AsyncExitStack() as stack:
+        for number in range(sockets):
+            listener = await stack.enter_async_context(
+                hub.listen("a", role=Role.AUDIENCE, send=recorder(number), end=nothing)
+            )
+            listener.start()
+        await hub.broker.publish("session:a", {"type": "poll.opened", "poll": "p"})
+        await hub.broker.publish("session:a", {"type": "poll.closed", "poll": "p"})
+        await first_sent.wait()
+        sent_to_when_the_first_was = len({number for number, _text in sent})
+
+        async def all_sent() -> bool:
+            return len(sent) == 2 * sockets
+
+        await eventually(all_sent)
+
+    by_socket: dict[int, list[str]] = {}
+    for number, text in sent:
+        by_socket.setdefault(number, []).append(text)
+    assert sent_to_when_the_first_was <= WAKE_TURN
+    assert set(by_socket) == set(range(sockets))
+    assert {tuple(texts) for texts in by_socket.values()} == {
+        ('{"type":"poll.opened","poll":"p"}', '{"type":"poll.closed","poll":"p"}')
+    }
+    await hub.close()
 
 
 async def test_hub_pings_every_socket(db: Database) -> None:
