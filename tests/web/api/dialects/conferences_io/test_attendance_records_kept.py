@@ -294,3 +294,61 @@ async def test_get_attendance_after_a_change_to_a_record_another_transaction_hol
             )
         )
     assert any(generation != 0 for generation in generations) is (not db.is_sqlite)
+
+
+async def _checkin_rows_updated(u: Any) -> int:
+    """PostgreSQL: the row versions of ``checkins`` written by UPDATE that this connection has
+    not reported to the statistics yet (since PostgreSQL 15 that may include its previous
+    transactions': compare two readings of one transaction)."""
+    found = await u.session.execute(
+        text("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'checkins'")
+    )
+    return int(found.scalar_one())
+
+
+async def test_a_record_written_in_the_same_transaction_is_not_rewritten_for_each_change(
+    db: Database, api: Api
+) -> None:
+    """The revision moves with the first change a transaction makes to a record, and the
+    record's row is not written again for the next ones (PostgreSQL, migration 0007: a first
+    check-in is its INSERT alone, not its INSERT and a rewrite for its history row). SQLite
+    has no transaction ids to ask: there each change moves the revision again. Either way the
+    revision a reader sees after the commit is new."""
+    session = await _session(db, api, 1)
+    rewrites_of_a_committed_record = rewrites_of_a_new_record = None
+    async with db.unit_of_work() as u:
+        at_start = None if db.is_sqlite else await _checkin_rows_updated(u)
+        record_id, before = (
+            await u.session.execute(
+                text("SELECT id, revision FROM checkins WHERE session_id = :s"), {"s": session.id}
+            )
+        ).one()
+        for action in ("checkout", "checkin"):
+            await u.session.execute(
+                text(
+                    "INSERT INTO checkin_history (checkin_id, action, at, source)"
+                    " VALUES (:r, :a, :at, 'web')"
+                ),
+                {"r": record_id, "a": action, "at": T0},
+            )
+        if at_start is not None:
+            rewrites_of_a_committed_record = await _checkin_rows_updated(u) - at_start
+    async with db.unit_of_work() as u:
+        at_start = None if db.is_sqlite else await _checkin_rows_updated(u)
+        newcomer = await make_attendee(u, api.event, email="new@x.org")
+        found = await get_session(u, event=api.event, public_id=session.public_id)
+        await perform_checkin(
+            u, session=found, attendee=newcomer, source=AttendanceSource.WEB, at=T0
+        )
+        if at_start is not None:
+            rewrites_of_a_new_record = await _checkin_rows_updated(u) - at_start
+    async with db.unit_of_work(write=False) as u:
+        after = (
+            await u.session.execute(
+                text("SELECT revision FROM checkins WHERE id = :r"), {"r": record_id}
+            )
+        ).scalar_one()
+
+    assert after != before
+    if not db.is_sqlite:
+        assert (rewrites_of_a_committed_record, rewrites_of_a_new_record) == (1, 0)
