@@ -265,7 +265,7 @@ class RedisBroker:
                 self._subscribed = set()
                 self._live = set()
                 with suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # typed from redis 8.2
             self._first_attempt.set()
             reconnecting = True
             await asyncio.sleep(delay * (0.5 + random.random()))
