@@ -136,11 +136,19 @@ async def test_live_sections_refresh_from_their_fragment_on_resync(
         "podium-poll-results from:body",
         "podium-poll-reordered from:body",
     ]
-    assert page.by_id("question-list").attrs["hx-trigger"].split(", ")[:2] == [
-        # podium.js dispatches a message with a state once more with the state in its name
-        "podium-question-asked-approved from:body",
-        "podium-question-approved from:body",
+    questions = page.by_id("question-list").attrs
+    # refresh.js sends it "podium-refresh", spread and at most once every 5 s (a plenary's
+    # phones must not fetch the list all at once); podium.js dispatches a message with a state
+    # once more with the state in its name
+    assert questions["hx-trigger"] == "podium-refresh, podium-resync from:body"
+    assert questions["data-refresh-on"].split()[:2] == [
+        "podium-question-asked-approved",
+        "podium-question-approved",
     ]
+    assert (questions["data-refresh-interval"], questions["data-refresh-jitter"]) == (
+        "5000",
+        "2000",
+    )
 
 
 async def test_every_fragment_is_served_alone(db: Database, new_browser: BrowserFactory) -> None:
