@@ -4,8 +4,9 @@ on the loop's thread; PostgreSQL's on one connection: tests/attendance/test_sect
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -75,3 +76,49 @@ async def test_a_read_sees_what_was_committed_before_it(reads: TurnReads) -> Non
         connection.execute(text("UPDATE rooms SET name = 'Hall A' WHERE id = 1"))
 
     assert await reads.run(_room(1, [])) == "Hall A"
+
+
+class _Name:
+    """A read that may run with those of its kind next to it (``together``)."""
+
+    calls: ClassVar[list[list[int]]] = []
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def __call__(self, work: Work) -> str:
+        name: str = work.connection.execute(
+            text("SELECT name FROM rooms WHERE id = :id"), {"id": self.number}
+        ).scalar_one()
+        return name
+
+    @staticmethod
+    def together(works: Sequence[Work], jobs: Sequence[_Name]) -> list[str]:
+        _Name.calls.append([job.number for job in jobs])
+        if any(job.number == 0 for job in jobs):
+            raise LookupError("no room 0")
+        rows = dict(works[0].connection.execute(text("SELECT id, name FROM rooms")).all())
+        return [f"{rows[job.number]}!" for job in jobs]
+
+
+async def test_reads_of_one_kind_in_a_turn_run_together(reads: TurnReads) -> None:
+    _Name.calls = []
+
+    names = await asyncio.gather(
+        reads.run(_Name(1)), reads.run(_Name(2)), reads.run(_room(1, [])), reads.run(_Name(2))
+    )
+
+    assert names == ["Ballroom!", "Annex!", "Ballroom", "Annex"]  # a run of one: alone
+    assert _Name.calls == [[1, 2]]
+
+
+async def test_reads_that_fail_together_run_alone(reads: TurnReads) -> None:
+    _Name.calls = []
+
+    results = await asyncio.gather(
+        reads.run(_Name(1)), reads.run(_Name(0)), reads.run(_Name(2)), return_exceptions=True
+    )
+
+    assert results[0] == "Ballroom" and results[2] == "Annex"
+    assert "No row was found" in str(results[1])
+    assert _Name.calls == [[1, 0, 2]]

@@ -5,7 +5,7 @@ it (and their reactions inside it)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -278,3 +278,76 @@ async def test_unit_of_work_run_drops_the_events_of_a_job_that_raises(
         await uow.run(_add_event("after"))
 
     assert heard.events == [EventAdded("after")]
+
+
+@dataclass(frozen=True)
+class _Booking:
+    """A job that may be written with the bookings next to it (``together``)."""
+
+    uri: str
+    runs: list[list[str]]  # what each call of ``together`` wrote, in order
+    refuse: bool = False  # written together, the run fails; alone, only this job
+
+    def __call__(self, work: Work) -> str:
+        if self.refuse:
+            raise LookupError(f"{self.uri} is refused")
+        return _add_event(self.uri)(work)
+
+    @staticmethod
+    def together(works: Sequence[Work], jobs: Sequence[_Booking]) -> list[str]:
+        jobs[0].runs.append([job.uri for job in jobs])
+        if any(job.refuse for job in jobs):
+            raise LookupError("one of the run is refused")
+        work = works[0]
+        work.connection.execute(
+            insert(Event), [{"uri": job.uri, "name": job.uri, "timezone": "UTC"} for job in jobs]
+        )
+        for mine, job in zip(works, jobs, strict=True):
+            mine.emit(EventAdded(job.uri))
+        return [job.uri.upper() for job in jobs]
+
+
+async def test_jobs_of_one_kind_next_to_each_other_are_written_together(
+    db: Database, heard: Heard
+) -> None:
+    runs: list[list[str]] = []
+    jobs: list[Callable[[Work], str]] = [
+        _Booking("a", runs),
+        _Booking("b", runs),
+        _add_event("plain"),
+        _Booking("c", runs),
+        _Booking("d", runs),
+        _Booking("e", runs),
+        _add_event("last"),
+        _Booking("alone", runs),
+    ]
+
+    results = await asyncio.gather(*(db.group_commit.run(job) for job in jobs))
+
+    # a run of one is written by the job itself
+    assert results == ["A", "B", "plain", "C", "D", "E", "last", "alone"]
+    assert runs == [["a", "b"], ["c", "d", "e"]]
+    assert await _uris(db) == sorted(["a", "b", "plain", "c", "d", "e", "last", "alone"])
+    # each job's events are its own, heard in the jobs' order
+    assert heard.events == [EventAdded(uri) for uri in ("a", "b", "plain", "c", "d", "e")] + [
+        EventAdded("last"),
+        EventAdded("alone"),
+    ]
+
+
+async def test_a_run_that_fails_together_is_written_job_by_job(db: Database, heard: Heard) -> None:
+    runs: list[list[str]] = []
+    jobs = [_Booking("a", runs), _Booking("b", runs, refuse=True), _Booking("c", runs)]
+
+    outcomes = await asyncio.gather(
+        *(db.group_commit.run(job) for job in jobs), return_exceptions=True
+    )
+
+    assert [repr(outcome) for outcome in outcomes] == [
+        "'a'",
+        repr(LookupError("b is refused")),
+        "'c'",
+    ]
+    assert runs == [["a", "b", "c"]]
+    assert await _uris(db) == ["a", "c"]
+    assert heard.events == [EventAdded("a"), EventAdded("c")]

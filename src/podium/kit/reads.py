@@ -6,7 +6,9 @@ and read the session's part of it once.
 On SQLite they run right on the event loop's thread, on a synchronous connection of their own:
 a read of a few rows by their indexes takes tens of microseconds there, less than handing each
 statement to the async driver's thread and back costs, and WAL readers never wait for the
-writer. On PostgreSQL they run on one connection of the async engine, one after the other.
+writer. On PostgreSQL they run on one connection of the async engine, one after the other — or, for
+jobs that say how (``together``, as a group-commit job may), all of a kind at once: sixty
+attendees' sections in the statements of one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from podium.kit.writer import Job, Work
+from podium.kit.writer import Job, Work, runs_of
 
 T = TypeVar("T")
 
@@ -77,15 +79,28 @@ class TurnReads:
 
 
 def _run_jobs(connection: Connection, pending: list[tuple[Job[Any], asyncio.Future[Any]]]) -> None:
+    """Each job's result to its caller; jobs with a ``together`` (``kit.writer.Together``) run
+    with those of their kind next to them by that function, or, should it raise, each alone."""
     shared: dict[Hashable, Any] = {}
     work = Work(connection, shared=shared)
-    for job, future in pending:
-        try:
-            result = job(work)
-        except Exception as exc:  # that job's caller hears of it, the others not
-            _settle(future, exception=exc)
-        else:
-            _settle(future, result=result)
+    jobs = [job for job, _future in pending]
+    for start, end, together in runs_of(jobs):
+        if together is not None:
+            try:
+                results = together([work] * (end - start), jobs[start:end])
+            except Exception:  # each alone, so that each caller hears of its own
+                pass
+            else:
+                for (_job, future), result in zip(pending[start:end], results, strict=True):
+                    _settle(future, result=result)
+                continue
+        for job, future in pending[start:end]:
+            try:
+                result = job(work)
+            except Exception as exc:  # that job's caller hears of it, the others not
+                _settle(future, exception=exc)
+            else:
+                _settle(future, result=result)
 
 
 def _fail(pending: list[tuple[Job[Any], asyncio.Future[Any]]], exc: Exception) -> None:

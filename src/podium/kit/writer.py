@@ -26,6 +26,11 @@ commit, so nothing is acknowledged before it is durable.
   :class:`~podium.kit.db.Database` — so batches and ordinary write units of work take turns
   instead of meeting in SQLite's busy handler.
 - PostgreSQL: up to ``parallel`` batches at once, each on a pooled connection.
+- Jobs of one kind that arrive together may be written together: a job with a ``together``
+  attribute (a function, ``Together``) is run, with the jobs next to it in the batch that have
+  the same ``together``, by that one function — a few set statements for two hundred check-ins
+  instead of two hundred times two. It must do exactly what running them one after the other
+  would; should it raise, the batch is written again job by job, each alone, as above.
 
 A job must not await anything and must not hold a write unit of work's transaction open while
 its caller waits for :meth:`GroupCommit.run`: on SQLite that unit of work holds the write turn
@@ -50,6 +55,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Job = Callable[["Work"], T]
+# what writes a run of jobs together: one Work per job (its events are the job's), the jobs;
+# the jobs' results, in order
+Together = Callable[[Sequence["Work"], Sequence[Any]], Sequence[Any]]
 
 DEFAULT_MAX_BATCH = 256
 _SAVEPOINT = "podium_job"
@@ -126,16 +134,39 @@ def run_jobs(
     with connection.begin() as transaction:
         outcomes = [_Outcome() for _job in jobs]
         shared: dict[Hashable, Any] = {}
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            try:
-                work = Work(connection, reactions=reactions, events=outcome.events, shared=shared)
-                outcome.result = job(work)
-            except Exception:
-                transaction.rollback()
-                break
+        try:
+            for start, end, together in runs_of(jobs):
+                works = [
+                    Work(connection, reactions=reactions, events=outcome.events, shared=shared)
+                    for outcome in outcomes[start:end]
+                ]
+                if together is None:
+                    outcomes[start].result = jobs[start](works[0])
+                    continue
+                results = together(works, jobs[start:end])
+                for outcome, result in zip(outcomes[start:end], results, strict=True):
+                    outcome.result = result
+        except Exception:
+            transaction.rollback()
         else:
             return outcomes
     return _run_jobs_in_savepoints(connection, jobs, reactions)
+
+
+def runs_of(jobs: Sequence[Job[Any]]) -> list[tuple[int, int, Together | None]]:
+    """``jobs`` cut into what runs at once: (start, end, how), ``how`` being the ``together``
+    of two or more jobs next to each other that have the same, else None (a job alone)."""
+    runs: list[tuple[int, int, Together | None]] = []
+    start = 0
+    while start < len(jobs):
+        together: Together | None = getattr(jobs[start], "together", None)
+        end = start + 1
+        if together is not None:
+            while end < len(jobs) and getattr(jobs[end], "together", None) is together:
+                end += 1
+        runs.append((start, end, together if end - start > 1 else None))
+        start = end
+    return runs
 
 
 def _run_jobs_in_savepoints(
