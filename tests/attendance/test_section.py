@@ -3,12 +3,13 @@ in a fixed number of Core statements, the same through a unit of work and ``Data
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from podium.attendance.section import AttendanceSection, attendance_section
+from podium.attendance.section import AttendanceSection, SectionRead, attendance_section
 from podium.attendance.service import perform_checkin, perform_checkout, submit_codeword
 from podium.attendance.types import OtherSession
 from podium.credits.service import set_credit_rules
@@ -206,3 +207,45 @@ async def test_database_read_sees_what_a_unit_of_work_sees(
 
 async def _attendee(uow: UnitOfWork, event: Event, n: int) -> Attendee:
     return await make_attendee(uow, event, email=f"batch{n}@example.com")
+
+
+async def test_sections_read_together_are_those_read_one_by_one_in_fewer_statements(
+    db: Database, uow: UnitOfWork, event: Event, count_queries: Any
+) -> None:
+    session = await make_session(
+        uow, event, end_time=dt.time(10, 30), fields_of_study={"Accounting": ("2", ["one"])}
+    )
+    elsewhere = await make_session(uow, event, name="Elsewhere", start_time=dt.time(9))
+    change = RulesChange(minutes_per_credit=60, partial_credit_step=Decimal("0.5"))
+    await set_credit_rules(uow, event=event, change=change)
+    people = [await _attendee(uow, event, n) for n in range(6)]
+    checkin = partial(perform_checkin, uow, source=WEB)
+    await checkin(session=session, attendee=people[0], at=minutes(1))  # in, credit at stake
+    await submit_codeword(
+        uow,
+        session=session,
+        attendee=people[0],
+        field_of_study_name="Accounting",
+        word="one",
+        at=minutes(2),
+    )
+    await checkin(session=session, attendee=people[1], at=minutes(1))
+    await perform_checkout(uow, session=session, attendee=people[1], source=WEB, at=minutes(3))
+    await checkin(session=elsewhere, attendee=people[2], at=minutes(1))  # overlapping
+    await checkin(session=elsewhere, attendee=people[3], at=minutes(1))
+    await checkin(session=session, attendee=people[3], at=minutes(4))  # left elsewhere for it
+    # people[4] and people[5]: no record
+    await uow.commit()
+    reads = [SectionRead(session.id, person.id, minutes(5)) for person in people]
+    alone = [await db.read(read) for read in reads]
+
+    with count_queries() as counter:
+        together = await asyncio.gather(*(db.read(read) for read in reads))
+
+    assert together == alone
+    assert [s.checked_in for s in together] == [True, False, False, True, False, False]
+    assert together[0].credit_at_stake and together[2].overlapping and together[3].left_for_this
+    # PostgreSQL: the session (two), the records, their other sessions, the codewords entered;
+    # SQLite, in process: each section's own two after the session's, and the codewords of
+    # the two checked in
+    assert counter.count == (2 + 3 if db.url.startswith("postgresql") else 2 + 6 * 2 + 2)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Integer, any_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from podium.domain_events import CheckedOut, Departure
 from podium.enums import AttendanceSource, CheckinAction
@@ -107,6 +108,27 @@ _SESSION_HOURS = (
 )
 
 
+# PostgreSQL: the same for a run of attendees at once (an array, one statement whatever its size)
+_CHECKED_IN_ELSEWHERE_MANY = (
+    select(
+        Checkin.attendee_id,
+        Checkin.id,
+        EventSession.id,
+        EventSession.public_id,
+        EventSession.date,
+        EventSession.start_time,
+        EventSession.end_time,
+    )
+    .join(EventSession, EventSession.id == Checkin.session_id)
+    .where(
+        Checkin.attendee_id == any_(bindparam("attendee_ids", type_=ARRAY(Integer))),
+        Checkin.checked_in.is_(True),
+    )
+)
+# a record an attendee is checked in to: (record id, session id, its public id, date, start, end)
+Elsewhere = tuple[int, int, str, date | None, time | None, time | None]
+
+
 def leave_overlapping_sessions(
     work: Work, *, event_id: int, session_id: int, attendee_id: int, at: datetime
 ) -> int:
@@ -118,6 +140,39 @@ def leave_overlapping_sessions(
     others = work.connection.execute(
         _CHECKED_IN_ELSEWHERE, {"attendee_id": attendee_id, "session_id": session_id}
     ).all()
+    return leave_overlapping(
+        work,
+        event_id=event_id,
+        session_id=session_id,
+        attendee_id=attendee_id,
+        at=at,
+        others=cast(Sequence[Elsewhere], others),
+    )
+
+
+def checked_in_elsewhere(work: Work, *, attendee_ids: Sequence[int]) -> dict[int, list[Elsewhere]]:
+    """PostgreSQL, for a run of check-ins: the records each of ``attendee_ids`` is checked in
+    to (``Elsewhere``), by attendee; one query. Run before their new records are made, or
+    leave those out."""
+    assert work.dialect == "postgresql"
+    found: dict[int, list[Elsewhere]] = defaultdict(list)
+    rows = work.connection.execute(_CHECKED_IN_ELSEWHERE_MANY, {"attendee_ids": attendee_ids})
+    for attendee_id, *record in rows:
+        found[attendee_id].append(tuple(record))  # type: ignore[arg-type]
+    return found
+
+
+def leave_overlapping(
+    work: Work,
+    *,
+    event_id: int,
+    session_id: int,
+    attendee_id: int,
+    at: datetime,
+    others: Sequence[Elsewhere],
+) -> int:
+    """:func:`leave_overlapping_sessions` given ``others``, the other records the attendee is
+    checked in to (none: no query)."""
     if not others:
         return 0
     timezone, day, start, end = work.connection.execute(

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
     CursorResult,
@@ -19,10 +19,12 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
 )
 from sqlalchemy.orm import selectinload
 
 from podium.attendance.status_repository import list_fields_of_study
+from podium.enums import CheckinAction
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.models import (
@@ -147,6 +149,76 @@ def insert_first_checkin(
     if made is not None:
         add_history_entry(work, values={"checkin_id": made, **entry})
     return made
+
+
+class FirstCheckin(NamedTuple):
+    """A first check-in for :func:`insert_first_checkins`: the record's session and attendee
+    (of ``event_id``), its check-in instant, how the attendee attends, the source, and the
+    history entry's nonce."""
+
+    event_id: int
+    session_id: int
+    attendee_id: int
+    at: datetime
+    delivery_format: str | None
+    source: str
+    nonce: str | None
+
+
+# PostgreSQL: a run of first check-ins in one statement, whatever its size (arrays, one per
+# column, so that the statement is the same and is prepared once). Records in the order given.
+_INSERT_FIRST_CHECKINS = text(
+    f"""
+WITH given AS (
+    SELECT * FROM unnest(
+        CAST(:event_ids AS integer[]), CAST(:session_ids AS integer[]),
+        CAST(:attendee_ids AS integer[]), CAST(:times AS timestamptz[]),
+        CAST(:formats AS text[]), CAST(:sources AS text[]), CAST(:nonces AS text[])
+    ) WITH ORDINALITY
+    AS given(event_id, session_id, attendee_id, at, delivery_format, source, nonce, position)
+), new_record AS (
+    INSERT INTO {_CHECKINS.name} ({", ".join(NEW_RECORD_COLUMNS)})
+    SELECT given.session_id, given.attendee_id, false, true, given.at, given.at,
+        given.delivery_format, given.source, CAST(:created_at AS timestamptz)
+    FROM given JOIN {_ATTENDEES.name} AS attendee
+        ON attendee.id = given.attendee_id AND attendee.event_id = given.event_id
+    ORDER BY given.position
+    ON CONFLICT (session_id, attendee_id) DO NOTHING
+    RETURNING id, session_id, attendee_id
+), entry AS (
+    INSERT INTO {_HISTORY.name} (checkin_id, {", ".join(HISTORY_COLUMNS)})
+    SELECT new_record.id, :action, given.at, given.source, given.nonce
+    FROM new_record JOIN given USING (session_id, attendee_id)
+    ORDER BY given.position
+)
+SELECT id, session_id, attendee_id FROM new_record
+"""
+)
+
+
+def insert_first_checkins(
+    work: Work, *, checkins: Sequence[FirstCheckin], created_at: datetime
+) -> dict[tuple[int, int], int]:
+    """PostgreSQL: :func:`insert_first_checkin` for each of ``checkins`` (of distinct
+    attendees), in one statement: the id of each record made, by (session id, attendee id).
+    None is made for an attendee who has a record for the session (waiting for one another
+    transaction is making) or is not an attendee of the event."""
+    assert work.dialect == "postgresql"
+    rows = work.connection.execute(
+        _INSERT_FIRST_CHECKINS,
+        {
+            "event_ids": [checkin.event_id for checkin in checkins],
+            "session_ids": [checkin.session_id for checkin in checkins],
+            "attendee_ids": [checkin.attendee_id for checkin in checkins],
+            "times": [checkin.at for checkin in checkins],
+            "formats": [checkin.delivery_format for checkin in checkins],
+            "sources": [checkin.source for checkin in checkins],
+            "nonces": [checkin.nonce for checkin in checkins],
+            "created_at": created_at,
+            "action": str(CheckinAction.CHECKIN),
+        },
+    )
+    return {(session_id, attendee_id): checkin_id for checkin_id, session_id, attendee_id in rows}
 
 
 def is_event_attendee(work: Work, *, event_id: int, attendee_id: int) -> bool:

@@ -14,12 +14,13 @@ whose fields of study carry credit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Integer, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from podium.attendance.leaving import windows_overlap
 from podium.attendance.types import OtherSession
@@ -126,9 +127,11 @@ _FIELDS = (
     .where(FieldOfStudy.session_id == bindparam("session_id"))
     .order_by(FieldOfStudy.position, FieldOfStudy.id, Codeword.position, Codeword.id)
 )
-# the record and its history, one row per entry (one row of NULLs for a record without any)
-_RECORD = (
+# the record and its history, one row per entry (one row of NULLs for a record without any),
+# after the attendee's id
+_RECORD_OF = (
     select(
+        Checkin.attendee_id,
         Checkin.id,
         Checkin.checked_in,
         Checkin.delivery_format,
@@ -140,12 +143,10 @@ _RECORD = (
         CheckinHistoryEntry.at,
     )
     .outerjoin(CheckinHistoryEntry, CheckinHistoryEntry.checkin_id == Checkin.id)
-    .where(
-        Checkin.session_id == bindparam("session_id"),
-        Checkin.attendee_id == bindparam("attendee_id"),
-    )
-    .order_by(CheckinHistoryEntry.at, CheckinHistoryEntry.id)
+    .where(Checkin.session_id == bindparam("session_id"))
+    .order_by(Checkin.attendee_id, CheckinHistoryEntry.at, CheckinHistoryEntry.id)
 )
+_RECORD = _RECORD_OF.where(Checkin.attendee_id == bindparam("attendee_id"))
 # the valid codewords a record entered, in the order they were entered
 _SUBMISSIONS = (
     select(CodewordSubmission.codeword_id, CodewordSubmission.submitted_at)
@@ -156,9 +157,10 @@ _SUBMISSIONS = (
     .order_by(CodewordSubmission.id)
 )
 # the attendee's records of other sessions that are checked in, or were last checked out by a
-# check-in elsewhere, in schedule order
-_OTHERS = (
+# check-in elsewhere, in schedule order, after the attendee's id
+_OTHERS_OF = (
     select(
+        Checkin.attendee_id,
         Checkin.checked_in,
         Checkin.checkout_time,
         EventSession.public_id,
@@ -169,15 +171,39 @@ _OTHERS = (
     )
     .join(EventSession, EventSession.id == Checkin.session_id)
     .where(
-        Checkin.attendee_id == bindparam("attendee_id"),
         Checkin.session_id != bindparam("session_id"),
         or_(
             Checkin.checked_in.is_(True),
             Checkin.checkout_source == str(AttendanceSource.OTHER_SESSION),
         ),
     )
-    .order_by(EventSession.date, EventSession.start_time, EventSession.name, EventSession.id)
+    .order_by(
+        Checkin.attendee_id,
+        EventSession.date,
+        EventSession.start_time,
+        EventSession.name,
+        EventSession.id,
+    )
 )
+_OTHERS = _OTHERS_OF.where(Checkin.attendee_id == bindparam("attendee_id"))
+# PostgreSQL: the same for the attendees (an array) of a turn's sections of one session
+_ATTENDEES = any_(bindparam("attendee_ids", type_=ARRAY(Integer)))
+_RECORDS = _RECORD_OF.where(Checkin.attendee_id == _ATTENDEES)
+_OTHERS_OF_ALL = _OTHERS_OF.where(Checkin.attendee_id == _ATTENDEES)
+_SUBMISSIONS_OF = (
+    select(
+        CodewordSubmission.checkin_id,
+        CodewordSubmission.codeword_id,
+        CodewordSubmission.submitted_at,
+    )
+    .where(
+        CodewordSubmission.checkin_id == any_(bindparam("checkin_ids", type_=ARRAY(Integer))),
+        CodewordSubmission.codeword_id.is_not(None),
+    )
+    .order_by(CodewordSubmission.id)
+)
+# an attendee's record of another session: (checked in there, checked out when, the session)
+Other = tuple[bool, dt.datetime | None, OtherSession]
 
 
 def attendance_section(
@@ -186,12 +212,8 @@ def attendance_section(
     """The attendance section of ``attendee_id`` (an attendee of the session's event) in
     ``session_id`` as of ``now`` (aware). Reads only."""
     place = session_place(work, session_id)
-    params = {"session_id": session_id, "attendee_id": attendee_id}
     record = attendee_record(work, session_id=session_id, attendee_id=attendee_id)
-    others = [
-        (in_there, left_at, OtherSession(public_id=p, name=n, date=d, start_time=s, end_time=e))
-        for in_there, left_at, p, n, d, s, e in work.connection.execute(_OTHERS, params)
-    ]
+    others = _other_sessions(work, session_id=session_id, attendee_id=attendee_id)
     if record is None:
         return AttendanceSection(
             timezone=place.timezone,
@@ -228,6 +250,84 @@ def attendance_section(
         session_ends_at=place.window[1],
         overlapping=_overlapping(place, others),
     )
+
+
+def _other_sessions(work: Work, *, session_id: int, attendee_id: int) -> list[Other]:
+    """The attendee's records of other sessions the section speaks of (``_OTHERS``); one
+    statement, unless read already with those of the turn's other attendees."""
+    key = ("attendance_section.others", session_id, attendee_id)
+    found: list[Other] | None = work.shared.get(key)
+    if found is None:
+        rows = work.connection.execute(
+            _OTHERS, {"session_id": session_id, "attendee_id": attendee_id}
+        )
+        found = work.shared[key] = [_other(row) for row in rows]
+    return found
+
+
+def _other(row: Sequence[Any]) -> Other:
+    """An ``_OTHERS_OF`` row (after the attendee's id) as the section keeps it."""
+    _attendee_id, in_there, left_at, public_id, name, date, start_time, end_time = row
+    session = OtherSession(
+        public_id=public_id, name=name, date=date, start_time=start_time, end_time=end_time
+    )
+    return in_there, left_at, session
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRead:
+    """The read job of one attendee's attendance section (:func:`attendance_section`); on
+    PostgreSQL those asked for in one turn are read together (``together``)."""
+
+    session_id: int
+    attendee_id: int
+    now: dt.datetime
+
+    def __call__(self, work: Work) -> AttendanceSection:
+        return attendance_section(
+            work, session_id=self.session_id, attendee_id=self.attendee_id, now=self.now
+        )
+
+    @staticmethod
+    def together(works: Sequence[Work], reads: Sequence[SectionRead]) -> list[AttendanceSection]:
+        """Each read's section. PostgreSQL: the attendees' records with their history, their
+        other sessions and the codewords of those checked in are read for all the reads of a
+        session at once (three statements instead of three for each), into ``work.shared``,
+        where :func:`attendance_section` finds them. SQLite, in process: one after the other."""
+        if works[0].dialect == "postgresql":
+            _read_attendees(works[0], reads)
+        return [read(work) for work, read in zip(works, reads, strict=True)]
+
+
+def _read_attendees(work: Work, reads: Sequence[SectionRead]) -> None:
+    by_session: dict[int, list[int]] = {}
+    for read in reads:
+        by_session.setdefault(read.session_id, []).append(read.attendee_id)
+    checked_in: list[int] = []
+    for session_id, attendee_ids in by_session.items():
+        params = {"session_id": session_id, "attendee_ids": attendee_ids}
+        records: dict[int, list[Sequence[Any]]] = {attendee_id: [] for attendee_id in attendee_ids}
+        for row in work.connection.execute(_RECORDS, params):
+            records[row[0]].append(row)
+        for attendee_id, rows in records.items():
+            record = _record(rows)
+            work.shared[("attendance_section.record", session_id, attendee_id)] = record
+            if record is not None and record.checked_in:
+                checked_in.append(record.id)
+        others: dict[int, list[Other]] = {attendee_id: [] for attendee_id in attendee_ids}
+        for other in work.connection.execute(_OTHERS_OF_ALL, params):
+            others[other[0]].append(_other(other))
+        for attendee_id, found in others.items():
+            work.shared[("attendance_section.others", session_id, attendee_id)] = found
+    if checked_in and any(session_place(work, session_id).fields for session_id in by_session):
+        submissions: dict[int, list[tuple[int, dt.datetime]]] = {c: [] for c in checked_in}
+        for checkin_id, codeword_id, at in work.connection.execute(
+            _SUBMISSIONS_OF, {"checkin_ids": checked_in}
+        ):
+            if codeword_id is not None:
+                submissions[checkin_id].append((codeword_id, at))
+        for checkin_id, entered in submissions.items():
+            work.shared[("attendance_section.submissions", checkin_id)] = entered
 
 
 def session_place(work: Work, session_id: int) -> Place:
@@ -278,14 +378,26 @@ def attendee_record(work: Work, *, session_id: int, attendee_id: int) -> Record 
     rows = work.connection.execute(
         _RECORD, {"session_id": session_id, "attendee_id": attendee_id}
     ).all()
-    found = None
-    if rows:
-        first = rows[0]
-        found = Record(
-            *first[:7], history=[(action, at) for *_, action, at in rows if action is not None]
-        )
-    work.shared[key] = found
+    found = work.shared[key] = _record(rows)
     return found
+
+
+def _record(rows: Sequence[Sequence[Any]]) -> Record | None:
+    """The record in ``_RECORD_OF``'s rows of one attendee (None without any)."""
+    if not rows:
+        return None
+    _attendee_id, checkin_id, checked_in, delivery_format, checkin_time, checkout_time = rows[0][:6]
+    note, evaluated = rows[0][6:8]
+    return Record(
+        id=checkin_id,
+        checked_in=checked_in,
+        delivery_format=delivery_format,
+        checkin_time=checkin_time,
+        checkout_time=checkout_time,
+        attendee_note=note,
+        evaluation_completed_at=evaluated,
+        history=[(row[8], row[9]) for row in rows if row[8] is not None],
+    )
 
 
 def entered_codewords(work: Work, *, checkin_id: int) -> list[tuple[int, dt.datetime]]:

@@ -16,9 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from podium.attendance import repository
 from podium.attendance._checks import field_of_study_named
 from podium.attendance.checkin import (
+    Arriving,
     perform_checkin,
     perform_checkout,
     record_checkin,
+    record_checkins,
     record_checkout,
 )
 from podium.attendance.codewords import submit_codeword, tally_codewords
@@ -36,6 +38,7 @@ from podium.attendance.roster import (
     total_time_attended,
 )
 from podium.attendance.section import AttendanceSection as AttendanceSection
+from podium.attendance.section import SectionRead as SectionRead
 from podium.attendance.section import attendance_section as attendance_section
 from podium.attendance.status import AttendeeSessionStatus as AttendeeSessionStatus
 from podium.attendance.status import attendee_session_status as attendee_session_status
@@ -53,6 +56,7 @@ from podium.models import (
 )
 
 __all__ = [
+    "Arriving",
     "AttendanceSection",
     "AttendeeSessionStatus",
     "adjust_credits",
@@ -70,6 +74,7 @@ __all__ = [
     "preload_attendees",
     "read_attendee_status",
     "record_checkin",
+    "record_checkins",
     "record_checkout",
     "remove_checkins",
     "remove_credit_adjustment",

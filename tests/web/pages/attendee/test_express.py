@@ -175,6 +175,38 @@ async def test_check_ins_sent_together_share_batches_and_each_is_answered_after_
     assert await _count(db, Checkin) == 12
 
 
+async def test_htmx_check_ins_sent_together_are_written_together_and_each_shows_its_own(
+    db: Database, new_browser: BrowserFactory, count_queries: Any
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    people = [
+        await joined(new_browser, event, {**ALEX, "email": f"alex{n}@example.com"})
+        for n in range(12)
+    ]
+    nonces = [await _ready(browser, event, session) for browser in people]
+    batches = db.group_commit.batches_committed
+
+    with count_queries() as counter:
+        responses = await asyncio.gather(
+            *(
+                browser.post(f"{page_url(event, session)}/checkin", {"nonce": n}, htmx=True)
+                for browser, n in zip(people, nonces, strict=True)
+            )
+        )
+
+    assert [response.status_code for response in responses] == [200] * 12
+    assert [parse(r.text).alerts() for r in responses] == [["You are checked in."]] * 12
+    assert await _count(db, Checkin) == 12
+    written = db.group_commit.batches_committed - batches
+    heads = [statement.split()[0].upper() for statement in counter.statements]
+    if db.url.startswith("postgresql"):
+        # a batch's first check-ins: one statement, whatever their number
+        assert heads.count("WITH") == written < 12
+    else:  # SQLite, in process: a record and its history entry each
+        assert heads.count("INSERT") == 24
+
+
 async def test_a_check_in_with_a_stale_app_password_is_sent_to_give_it_and_writes_nothing(
     db: Database, new_browser: BrowserFactory
 ) -> None:

@@ -16,12 +16,12 @@ the attendance section, a wrong code counted.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 
-from podium.attendance.service import record_checkin
+from podium.attendance.service import Arriving, record_checkins
 from podium.enums import AttendanceSource
 from podium.kit.writer import Job, Work
 from podium.program.service import visited_session
@@ -116,26 +116,71 @@ async def admit_checkin(
         except throttle.TooManyAttempts as exc:
             wait = exc.retry_after
 
-    def check_in(work: Work) -> CheckedInHere:
+    return _CheckIn(
+        connection=connection,
+        event_id=event_id,
+        event_uri=event_uri,
+        session_public_id=session_public_id,
+        attendee_id=attendee_id,
+        form=form,
+        wait=wait,
+    )
+
+
+def _check_in_together(works: Sequence[Work], jobs: Sequence[_CheckIn]) -> list[CheckedInHere]:
+    """The forms' check-ins, each checked as it would be alone, written by ``record_checkins``
+    (set statements for a crowd at the doors)."""
+    arriving = [job.arriving(work) for work, job in zip(works, jobs, strict=True)]
+    ids = record_checkins(works, arriving)
+    return [
+        CheckedInHere(
+            checkin_id=checkin_id, attendee_id=checkin.attendee_id, session=checkin.session
+        )
+        for checkin_id, checkin in zip(ids, arriving, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckIn:
+    """The job of an admitted form (:func:`admit_checkin`); the forms that arrive together are
+    written together (``together``)."""
+
+    connection: HTTPConnection
+    event_id: int
+    event_uri: str
+    session_public_id: str
+    attendee_id: int
+    form: CheckinForm
+    wait: int | None  # seconds until a code may be guessed again, if it may not now
+
+    together = staticmethod(_check_in_together)
+
+    def __call__(self, work: Work) -> CheckedInHere:
+        return _check_in_together([work], [self])[0]
+
+    def arriving(self, work: Work) -> Arriving:
+        """The check-in this form asks for, once the session at its address is found and the
+        browser may use it."""
         visited = visited_session(
-            work, event_id=event_id, event_uri=event_uri, session_public_id=session_public_id
+            work,
+            event_id=self.event_id,
+            event_uri=self.event_uri,
+            session_public_id=self.session_public_id,
         )
         if visited is None:
             raise CheckinRefused(Refusal.NOT_FOUND)
-        if not identity.gave_app_password(connection, event_id, visited.app_password):
+        if not identity.gave_app_password(self.connection, self.event_id, visited.app_password):
             raise CheckinRefused(Refusal.NOT_JOINED)
         session = visited.session
-        if wait is not None and session.checkin_code:
-            raise CheckinRefused(Refusal.THROTTLED, retry_after=wait)
-        checkin_id = record_checkin(
-            work,
+        if self.wait is not None and session.checkin_code:
+            raise CheckinRefused(Refusal.THROTTLED, retry_after=self.wait)
+        return Arriving(
             session=session,
-            attendee_id=attendee_id,
-            code=form.code,
+            attendee_id=self.attendee_id,
+            code=self.form.code,
             source=AttendanceSource.WEB,
-            delivery_format=chosen_delivery_format(session.delivery_format, form.delivery_format),
-            nonce=form.nonce,
+            delivery_format=chosen_delivery_format(
+                session.delivery_format, self.form.delivery_format
+            ),
+            nonce=self.form.nonce,
         )
-        return CheckedInHere(checkin_id=checkin_id, attendee_id=attendee_id, session=session)
-
-    return check_in

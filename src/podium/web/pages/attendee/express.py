@@ -54,7 +54,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from podium.attendance.service import attendance_section
+from podium.attendance.service import SectionRead
 from podium.kit.clock import utcnow
 from podium.kit.errors import PodiumError
 from podium.kit.text import find_unstorable
@@ -282,12 +282,7 @@ class ExpressLane:
         """An htmx check-in's answer: its attendance section, read now that it has committed."""
         session = checked_in.session
         attendance = await self.runtime.database.read(
-            partial(
-                attendance_section,
-                session_id=session.id,
-                attendee_id=checked_in.attendee_id,
-                now=utcnow(),
-            )
+            SectionRead(session_id=session.id, attendee_id=checked_in.attendee_id, now=utcnow())
         )
         return attendance_answer(
             event_uri=event_uri,
