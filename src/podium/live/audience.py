@@ -10,7 +10,7 @@ without the page's unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -79,12 +79,12 @@ def read_audience_polls(work: Work, *, session_id: int, attendee_id: int) -> lis
         polls = work.shared[key] = _session_polls(work, session_id)
     if not polls.ordered:
         return []
-    votes = {
-        vote.poll_id: vote
-        for vote in repository.list_attendee_votes(
+    mine: list[Vote] | None = work.shared.get(("audience_polls.votes", session_id, attendee_id))
+    if mine is None:
+        mine = repository.list_attendee_votes(
             work, poll_ids=[poll.id for poll in polls.ordered], attendee_id=attendee_id
         )
-    }
+    votes = {vote.poll_id: vote for vote in mine}
     return [
         AudiencePoll(
             poll=poll,
@@ -96,6 +96,45 @@ def read_audience_polls(work: Work, *, session_id: int, attendee_id: int) -> lis
         )
         for poll in polls.ordered
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PollsRead:
+    """The read job of one attendee's polls section (:func:`read_audience_polls`); those
+    asked for in one turn are read together (``together``)."""
+
+    session_id: int
+    attendee_id: int
+
+    def __call__(self, work: Work) -> list[AudiencePoll]:
+        return read_audience_polls(work, session_id=self.session_id, attendee_id=self.attendee_id)
+
+    @staticmethod
+    def together(works: Sequence[Work], reads: Sequence[PollsRead]) -> list[list[AudiencePoll]]:
+        """Each read's polls. PostgreSQL: the votes of all the turn's attendees in a session's
+        polls are one statement (into ``work.shared``, where :func:`read_audience_polls` finds
+        them) instead of one each; the session's part is read once either way. SQLite, in
+        process: one after the other."""
+        work = works[0]
+        if work.dialect == "postgresql":
+            by_session: dict[int, list[int]] = {}
+            for read in reads:
+                by_session.setdefault(read.session_id, []).append(read.attendee_id)
+            for session_id, attendee_ids in by_session.items():
+                key = ("audience_polls", session_id)
+                polls: _SessionPolls | None = work.shared.get(key)
+                if polls is None:
+                    polls = work.shared[key] = _session_polls(work, session_id)
+                if not polls.ordered:
+                    continue
+                found: dict[int, list[Vote]] = {attendee_id: [] for attendee_id in attendee_ids}
+                for vote in repository.list_attendees_votes(
+                    work, poll_ids=_ids(polls.ordered), attendee_ids=attendee_ids
+                ):
+                    found[vote.attendee_id].append(vote)
+                for attendee_id, votes in found.items():
+                    work.shared[("audience_polls.votes", session_id, attendee_id)] = votes
+        return [read(work) for read in reads]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import BindParameter, String, and_, bindparam, cast, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from podium.enums import PollState, QuestionState
 from podium.kit.writer import Work
@@ -27,6 +39,11 @@ _AUDIENCE_POLLS = (
 )
 _ATTENDEE_VOTES = select(*Vote.__table__.c).where(
     Vote.poll_id.in_(_POLL_IDS), Vote.attendee_id == bindparam("attendee_id")
+)
+# PostgreSQL: the same for several attendees (an array)
+_ATTENDEES_VOTES = select(*Vote.__table__.c).where(
+    Vote.poll_id.in_(_POLL_IDS),
+    Vote.attendee_id == any_(bindparam("attendee_ids", type_=ARRAY(Integer))),
 )
 _COUNT_VOTES = (
     select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(_POLL_IDS)).group_by(Vote.poll_id)
@@ -75,6 +92,16 @@ def list_audience_polls(work: Work, *, session_id: int) -> list[Poll]:
 def list_attendee_votes(work: Work, *, poll_ids: Collection[int], attendee_id: int) -> list[Vote]:
     rows = work.connection.execute(
         _ATTENDEE_VOTES, {"poll_ids": list(poll_ids), "attendee_id": attendee_id}
+    )
+    return [Vote(**row._mapping) for row in rows]
+
+
+def list_attendees_votes(
+    work: Work, *, poll_ids: Collection[int], attendee_ids: Collection[int]
+) -> list[Vote]:
+    """PostgreSQL: :func:`list_attendee_votes` of several attendees, in one statement."""
+    rows = work.connection.execute(
+        _ATTENDEES_VOTES, {"poll_ids": list(poll_ids), "attendee_ids": list(attendee_ids)}
     )
     return [Vote(**row._mapping) for row in rows]
 

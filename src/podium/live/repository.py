@@ -3,9 +3,11 @@ event's poll or question is never found."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, text, update
 from sqlalchemy.orm import joinedload
 
 from podium.kit.db import UnitOfWork
@@ -134,6 +136,64 @@ def vote_nonce(work: Work, *, poll_id: int, attendee_id: int) -> tuple[int, str 
         _VOTE_NONCE, {"poll_id": poll_id, "attendee_id": attendee_id}
     ).one_or_none()
     return (row.id, row.nonce) if row is not None else None
+
+
+class FirstVote(NamedTuple):
+    """A first vote for :func:`insert_first_votes`: the poll (of ``event_id``), the attendee,
+    the answer's columns (``choices`` as JSON text), the nonce and when."""
+
+    event_id: int
+    poll_id: int
+    attendee_id: int
+    choices: str | None
+    rating: int | None
+    text: str | None
+    nonce: str | None
+    cast_at: datetime
+
+
+# PostgreSQL: a run of first votes in one statement, whatever its size (an array per column:
+# the same statement, prepared once), inserted in the order given
+_INSERT_FIRST_VOTES = text(
+    f"""
+WITH given AS (
+    SELECT * FROM unnest(
+        CAST(:event_ids AS integer[]), CAST(:poll_ids AS integer[]),
+        CAST(:attendee_ids AS integer[]), CAST(:choices AS text[]), CAST(:ratings AS integer[]),
+        CAST(:texts AS text[]), CAST(:nonces AS text[]), CAST(:cast_ats AS timestamptz[])
+    ) WITH ORDINALITY
+    AS given(event_id, poll_id, attendee_id, choices, rating, text, nonce, cast_at, position)
+)
+INSERT INTO {_VOTES.name} ({", ".join(VOTE_COLUMNS)})
+SELECT given.poll_id, given.attendee_id, CAST(given.choices AS json), given.rating, given.text,
+    given.nonce, given.cast_at
+FROM given JOIN {cast(Table, Attendee.__table__).name} AS attendee
+    ON attendee.id = given.attendee_id AND attendee.event_id = given.event_id
+ORDER BY given.position
+ON CONFLICT (poll_id, attendee_id) DO NOTHING
+RETURNING id, poll_id, attendee_id
+"""
+)
+
+
+def insert_first_votes(work: Work, *, votes: Sequence[FirstVote]) -> dict[tuple[int, int], int]:
+    """PostgreSQL: :func:`insert_vote_if_absent` for each of ``votes`` (each of its own poll
+    and attendee), in one statement: the id of each vote made, by (poll id, attendee id)."""
+    assert work.dialect == "postgresql"
+    rows = work.connection.execute(
+        _INSERT_FIRST_VOTES,
+        {
+            "event_ids": [vote.event_id for vote in votes],
+            "poll_ids": [vote.poll_id for vote in votes],
+            "attendee_ids": [vote.attendee_id for vote in votes],
+            "choices": [vote.choices for vote in votes],
+            "ratings": [vote.rating for vote in votes],
+            "texts": [vote.text for vote in votes],
+            "nonces": [vote.nonce for vote in votes],
+            "cast_ats": [vote.cast_at for vote in votes],
+        },
+    )
+    return {(poll_id, attendee_id): vote_id for vote_id, poll_id, attendee_id in rows}
 
 
 def insert_vote_if_absent(work: Work, *, event_id: int, values: dict[str, Any]) -> int | None:

@@ -17,10 +17,11 @@ Use cases that record a moment take ``at`` (default: now) for imports and the de
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -53,6 +54,7 @@ from podium.kit.writer import Work
 from podium.live import repository
 from podium.live.audience import AudiencePoll as AudiencePoll
 from podium.live.audience import AudienceQuestions as AudienceQuestions
+from podium.live.audience import PollsRead as PollsRead
 from podium.live.audience import audience_polls as audience_polls
 from podium.live.audience import audience_questions as audience_questions
 from podium.live.audience import read_audience_polls as read_audience_polls
@@ -474,16 +476,7 @@ def record_vote(
         }
         vote_id = repository.insert_vote_if_absent(work, event_id=poll.event_id, values=values)
         if vote_id is not None:
-            work.emit(
-                VoteCast(
-                    event_id=poll.event_id,
-                    session_id=poll.session_id,
-                    session_public_id=poll.session_public_id,
-                    poll_public_id=poll.public_id,
-                    attendee_id=attendee_id,
-                    vote_id=vote_id,
-                )
-            )
+            work.emit(_vote_cast(poll, attendee_id, vote_id))
             return vote_id
     existing = repository.vote_nonce(work, poll_id=poll.id, attendee_id=attendee_id)
     if existing is not None:
@@ -491,6 +484,80 @@ def record_vote(
     if poll.state != PollState.OPEN:
         raise PollNotOpen("This poll is not open for votes.")
     raise AttendeeNotFound("There is no such attendee in this poll's app.")
+
+
+class Casting(NamedTuple):
+    """A vote to record: what :func:`record_vote` takes."""
+
+    poll: PollFacts
+    attendee_id: int
+    choices: Sequence[int] | None = None
+    rating: int | None = None
+    text: str | None = None
+    nonce: str | None = None
+    at: datetime | None = None
+
+
+def record_votes(works: Sequence[Work], casting: Sequence[Casting]) -> list[int]:
+    """:func:`record_vote` of each of ``casting``, in order, with the ``Work`` beside it (which
+    hears its VoteCast): each vote's id. A run of group-commit jobs (``kit.writer.Together``:
+    the votes that arrived together).
+
+    On PostgreSQL a burst's first votes in open polls — of attendees who vote once in the run
+    in each poll — are one statement for the whole run (``repository.insert_first_votes``)
+    instead of one each; the rest (a repeat, a replay, a closed poll, a stranger) then go one
+    by one through :func:`record_vote`. A vote touches only its own (poll, attendee) row, so
+    that order does what the given one would. An answer a poll does not take raises before
+    anything is written. SQLite, in process: one vote after the other."""
+    if len(casting) < 2 or works[0].dialect != "postgresql":
+        return [
+            record_vote(work, **vote._asdict()) for work, vote in zip(works, casting, strict=True)
+        ]
+    together: dict[int, repository.FirstVote] = {}  # position: the first vote it would be
+    seen: set[tuple[int, int]] = set()
+    for position, vote in enumerate(casting):
+        _check_nonce(vote.nonce)
+        key = (vote.poll.id, vote.attendee_id)
+        if key not in seen and vote.poll.state == PollState.OPEN:
+            answer = _validated_answer(
+                vote.poll, choices=vote.choices, rating=vote.rating, text=vote.text
+            )
+            together[position] = repository.FirstVote(
+                event_id=vote.poll.event_id,
+                poll_id=vote.poll.id,
+                attendee_id=vote.attendee_id,
+                choices=json.dumps(answer["choices"]) if answer["choices"] is not None else None,
+                rating=answer["rating"],
+                text=answer["text"],
+                nonce=vote.nonce,
+                cast_at=vote.at or utcnow(),
+            )
+        seen.add(key)
+    made = (
+        repository.insert_first_votes(works[0], votes=list(together.values()))
+        if len(together) > 1
+        else {}
+    )
+    recorded: list[int] = []
+    for position, vote in enumerate(casting):
+        vote_id = made.get((vote.poll.id, vote.attendee_id)) if position in together else None
+        if vote_id is None:
+            vote_id = record_vote(works[position], **vote._asdict())
+        else:
+            works[position].emit(_vote_cast(vote.poll, vote.attendee_id, vote_id))
+        recorded.append(vote_id)
+    return recorded
+
+
+def _vote_cast(poll: PollFacts, attendee_id: int, vote_id: int) -> VoteCast:
+    return VoteCast(
+        event_id=poll.event_id,
+        session_id=poll.session_id,
+        session_public_id=poll.session_public_id,
+        poll_public_id=poll.public_id,
+        attendee_id=attendee_id,
+        vote_id=vote_id,
+    )
 
 
 def _replay_or_conflict(existing: tuple[int, str | None], nonce: str | None) -> int:

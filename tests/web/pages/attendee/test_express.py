@@ -114,6 +114,49 @@ async def test_an_htmx_vote_is_answered_with_the_polls_section_showing_it(
     assert db.group_commit.batches_committed == batches + 1
 
 
+async def test_htmx_votes_sent_together_are_written_together_and_each_shows_its_own(
+    db: Database, new_browser: BrowserFactory, count_queries: Any
+) -> None:
+    event = await new_event(db)
+    session = await new_session(db, event)
+    poll = await new_poll(
+        db, session, "Coffee?", PollType.MULTIPLE_CHOICE, ["Yes", "No"], show_results=True
+    )
+    people = [
+        await joined(new_browser, event, {**ALEX, "email": f"voter{n}@example.com"})
+        for n in range(12)
+    ]
+    for browser in people:
+        await browser.get(page_url(event, session))
+    batches = db.group_commit.batches_committed
+
+    with count_queries() as counter:
+        responses = await asyncio.gather(
+            *(
+                browser.post(
+                    f"{page_url(event, session)}/polls/{poll.public_id}/vote",
+                    {"choice": str(n % 2), "nonce": f"v{n}"},
+                    htmx=True,
+                )
+                for n, browser in enumerate(people)
+            )
+        )
+
+    assert [response.status_code for response in responses] == [200] * 12
+    for n, response in enumerate(responses):  # each shows its own vote, and the tally has it
+        polls = parse(response.text).by_id("polls")
+        assert polls.alerts() == ["Thank you, your answer is in."]
+        assert f"Your answer: {('Yes', 'No')[n % 2]}" in " ".join(polls.text.split())
+    assert await _count(db, Vote) == 12
+    written = db.group_commit.batches_committed - batches
+    inserts = sum(
+        1 for s in counter.statements if s.lstrip().upper().startswith(("INSERT", "WITH"))
+    )
+    # PostgreSQL: a batch's first votes are one statement; SQLite, in process: one each
+    assert inserts == (written if db.url.startswith("postgresql") else 12)
+    assert written < 12
+
+
 async def test_an_htmx_vote_is_answered_as_the_page_renders_its_polls_counting_it(
     db: Database, new_browser: BrowserFactory, count_queries: Any
 ) -> None:

@@ -7,7 +7,9 @@ would cross every middleware, the routing of every page, dependency solving, and
 queries (the forms' inside a write transaction that holds SQLite's single write lock across
 every turn of the event loop). Here each form is one group-commit job (:mod:`podium.kit.writer`):
 its lookups and writes run back to back with those of the forms that arrived with it, in one
-transaction with one commit, and the answer goes out once that commit is done.
+transaction with one commit, and the answer goes out once that commit is done. Check-ins and
+votes that arrive together are written together (their jobs' ``together``): on PostgreSQL a
+crowd's first check-ins are two statements, its first votes one, whatever their number.
 
 A page GET is the page's read job (``reading.read_page``: Core statements, no ORM row), run
 with the other page loads of the same turn of the event loop by ``Database.read``, so that the
@@ -17,9 +19,10 @@ once for all of them; then the same template the route renders (``page.whole_pag
 The lane takes only the common case, and answers it exactly as the full route would: a plain
 form with a 303 back to the page (``?done=checked-in``, ``?done=voted``, ``?done=asked``), an
 htmx form with its section saying so, once the write has committed. The section is read on
-its own, by the read job the page runs for it (``attendance.section``,
-``live.read_audience_polls``, ``reading.read_page`` for the questions: a few Core statements,
-run with the other answers of the same commit by ``Database.read``), and rendered here
+its own, by the read job the page runs for it (``attendance.SectionRead``,
+``live.PollsRead``, ``reading.read_page`` for the questions: a few Core statements, run with
+the other answers of the same commit by ``Database.read``, which reads the attendees' own
+rows of a kind at once), and rendered here
 (``page.attendance_answer``, ``page.polls_answer``, ``page.section_fragment``): the answer
 phones wait for at a keynote's doors costs a fraction of a page's reads. A question goes
 through the group commit too, rather than a unit of work holding SQLite's write lock while it
@@ -39,14 +42,16 @@ a wrong check-in code. A job that fails has written nothing, so the full route s
 same state. The lane changes how fast a form is answered, never what the answer is: a check-in
 is checked and written by the same code either way (``checkin_form.admit_checkin``), which the
 lane runs in the group commit and the route in its unit of work; so are a vote
-(``live.record_vote``) and a question (``live.record_question``).
+(``live.record_vote``, ``live.record_votes`` for a run) and a question
+(``live.record_question``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import parse_qsl
@@ -59,7 +64,13 @@ from podium.kit.clock import utcnow
 from podium.kit.errors import PodiumError
 from podium.kit.text import find_unstorable
 from podium.kit.writer import Work
-from podium.live.service import read_audience_polls, record_question, record_vote, visited_poll
+from podium.live.service import (
+    Casting,
+    PollsRead,
+    record_question,
+    record_votes,
+    visited_poll,
+)
 from podium.live.types import PollFacts, QuestionPlace
 from podium.program.service import visited_page
 from podium.web.auth import csrf, identity
@@ -295,9 +306,7 @@ class ExpressLane:
     async def _polls(self, scope: Scope, event_uri: str, session_id: str, voted: _Voted) -> bytes:
         """An htmx vote's answer: the session's polls section, read now that it has committed
         (the tallies count the vote; those of the votes committed with it are read once)."""
-        polls = await self.runtime.database.read(
-            partial(read_audience_polls, session_id=voted.session_id, attendee_id=voted.attendee_id)
-        )
+        polls = await self.runtime.database.read(PollsRead(voted.session_id, voted.attendee_id))
         return polls_answer(
             event_uri=event_uri,
             session_public_id=session_id,
@@ -434,29 +443,18 @@ class ExpressLane:
         choices, rating, text = answer
         nonce = _last(fields, "nonce")
 
-        def vote(work: Work) -> PollFacts:
-            visited = visited_poll(
-                work,
-                event_id=event_id,
-                event_uri=event_uri,
-                session_public_id=session_id,
-                poll_public_id=poll_id,
-            )
-            if visited is None or not identity.gave_app_password(
-                connection, event_id, visited.app_password
-            ):
-                raise _PassOn
-            record_vote(
-                work,
-                poll=visited.poll,
-                attendee_id=attendee_id,
-                choices=choices,
-                rating=rating,
-                text=text,
-                nonce=nonce,
-            )
-            return visited.poll
-
+        vote = _VoteForm(
+            connection=connection,
+            event_id=event_id,
+            event_uri=event_uri,
+            session_public_id=session_id,
+            poll_public_id=poll_id,
+            attendee_id=attendee_id,
+            choices=choices,
+            rating=rating,
+            text=text,
+            nonce=nonce,
+        )
         poll = await self._run(vote)
         return None if poll is None else ("polls", "voted", _Voted(poll.session_id, attendee_id))
 
@@ -469,6 +467,59 @@ class ExpressLane:
         except Exception:  # the full route will meet it too, and answer for it
             log.warning("the express lane passed a form on after an error", exc_info=True)
             return None
+
+
+def _votes_together(works: Sequence[Work], forms: Sequence[_VoteForm]) -> list[PollFacts]:
+    """The forms' votes, each checked as it would be alone, written by ``record_votes`` (one
+    statement for a burst's first votes on PostgreSQL); the poll of each."""
+    casting = [form.casting(work) for work, form in zip(works, forms, strict=True)]
+    record_votes(works, casting)
+    return [vote.poll for vote in casting]
+
+
+@dataclass(frozen=True, slots=True)
+class _VoteForm:
+    """The job of a vote form the lane takes; the votes that arrive together are written
+    together (``together``)."""
+
+    connection: HTTPConnection
+    event_id: int
+    event_uri: str
+    session_public_id: str
+    poll_public_id: str
+    attendee_id: int
+    choices: list[int] | None
+    rating: int | None
+    text: str | None
+    nonce: str | None
+
+    together = staticmethod(_votes_together)
+
+    def __call__(self, work: Work) -> PollFacts:
+        return _votes_together([work], [self])[0]
+
+    def casting(self, work: Work) -> Casting:
+        """The vote this form casts, once the poll at its address is found and the browser may
+        use it (_PassOn otherwise: the full route answers)."""
+        visited = visited_poll(
+            work,
+            event_id=self.event_id,
+            event_uri=self.event_uri,
+            session_public_id=self.session_public_id,
+            poll_public_id=self.poll_public_id,
+        )
+        if visited is None or not identity.gave_app_password(
+            self.connection, self.event_id, visited.app_password
+        ):
+            raise _PassOn
+        return Casting(
+            poll=visited.poll,
+            attendee_id=self.attendee_id,
+            choices=self.choices,
+            rating=self.rating,
+            text=self.text,
+            nonce=self.nonce,
+        )
 
 
 # the route of each section's form, as the request metrics name it
