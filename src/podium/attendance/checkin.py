@@ -174,17 +174,17 @@ def record_checkins(works: Sequence[Work], arriving: Sequence[Arriving]) -> list
     (which hears the check-in's events): the id of each record. A run of group-commit jobs
     (``kit.writer.Together``: the check-ins that arrived together).
 
-    On PostgreSQL the rush at a session's doors — first check-ins, with the right code, of
-    attendees who arrive once in the run — is written with two statements for the whole run
-    instead of two for each: the records with their history entries
-    (``repository.insert_first_checkins``), then the other records those attendees are checked
-    in to (``leaving.checked_in_elsewhere``), of which the overlapping are checked out as one
-    by one. Every other check-in (an attendee who has a record already, a second check-in of
-    the same attendee, a wrong code) is then written by :func:`record_checkin`, in order. That
-    order does all that the given order would: a check-in reads and writes only its own
-    attendee's records, and each attendee's check-ins keep their order. SQLite, in process,
-    pays little for a statement: one check-in after the other."""
-    if len(arriving) < 2 or works[0].dialect != "postgresql":
+    The rush at a session's doors — first check-ins, with the right code, of attendees who
+    arrive once in the run — is written for the whole run at once instead of check-in by
+    check-in: the other records those attendees are checked in to
+    (``leaving.checked_in_elsewhere``, one query), then the records with their history entries
+    (``repository.insert_first_checkins``: one statement on PostgreSQL, four on SQLite), and the
+    overlapping records are checked out as one by one. Every other check-in (an attendee who
+    has a record already, a second check-in of the same attendee, a wrong code) is then
+    written by :func:`record_checkin`, in order. That order does all that the given order
+    would: a check-in reads and writes only its own attendee's records, and each attendee's
+    check-ins keep their order."""
+    if len(arriving) < 2:
         return [
             record_checkin(work, **checkin._asdict())
             for work, checkin in zip(works, arriving, strict=True)

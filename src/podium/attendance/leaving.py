@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, any_, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, func, insert, select, update
 
 from podium.domain_events import CheckedOut, Departure
 from podium.enums import AttendanceSource, CheckinAction
+from podium.kit.sets import among
 from podium.kit.writer import Work
 from podium.models import Checkin, CheckinHistoryEntry, Event, EventSession
 from podium.program.window import session_window
@@ -108,9 +108,9 @@ _SESSION_HOURS = (
 )
 
 
-# PostgreSQL: the same for a run of attendees at once (an array, one statement whatever its size)
-_CHECKED_IN_ELSEWHERE_MANY = (
-    select(
+# the same for a run of attendees at once, by dialect (``kit.sets``)
+_CHECKED_IN_ELSEWHERE_MANY = {
+    dialect: select(
         Checkin.attendee_id,
         Checkin.id,
         EventSession.id,
@@ -120,11 +120,9 @@ _CHECKED_IN_ELSEWHERE_MANY = (
         EventSession.end_time,
     )
     .join(EventSession, EventSession.id == Checkin.session_id)
-    .where(
-        Checkin.attendee_id == any_(bindparam("attendee_ids", type_=ARRAY(Integer))),
-        Checkin.checked_in.is_(True),
-    )
-)
+    .where(where, Checkin.checked_in.is_(True))
+    for dialect, where in among(Checkin.attendee_id, "attendee_ids").items()
+}
 # a record an attendee is checked in to: (record id, session id, its public id, date, start, end)
 Elsewhere = tuple[int, int, str, date | None, time | None, time | None]
 
@@ -151,12 +149,13 @@ def leave_overlapping_sessions(
 
 
 def checked_in_elsewhere(work: Work, *, attendee_ids: Sequence[int]) -> dict[int, list[Elsewhere]]:
-    """PostgreSQL, for a run of check-ins: the records each of ``attendee_ids`` is checked in
-    to (``Elsewhere``), by attendee; one query. Run before their new records are made, or
-    leave those out."""
-    assert work.dialect == "postgresql"
+    """For a run of check-ins: the records each of ``attendee_ids`` is checked in to
+    (``Elsewhere``), by attendee; one query. Run before their new records are made, or leave
+    those out."""
     found: dict[int, list[Elsewhere]] = defaultdict(list)
-    rows = work.connection.execute(_CHECKED_IN_ELSEWHERE_MANY, {"attendee_ids": attendee_ids})
+    rows = work.connection.execute(
+        _CHECKED_IN_ELSEWHERE_MANY[work.dialect], {"attendee_ids": list(attendee_ids)}
+    )
     for attendee_id, *record in rows:
         found[attendee_id].append(tuple(record))  # type: ignore[arg-type]
     return found

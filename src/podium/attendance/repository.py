@@ -37,7 +37,10 @@ from podium.models import (
     CreditAward,
     FieldOfStudy,
 )
-from podium.people.repository import insert_once_for_an_attendee
+from podium.people.repository import (
+    insert_each_once_for_an_attendee,
+    insert_once_for_an_attendee,
+)
 
 _CHUNK = 500
 # the most records loaded by id at once (load_session_attendance_rows)
@@ -199,11 +202,14 @@ SELECT id, session_id, attendee_id FROM new_record
 def insert_first_checkins(
     work: Work, *, checkins: Sequence[FirstCheckin], created_at: datetime
 ) -> dict[tuple[int, int], int]:
-    """PostgreSQL: :func:`insert_first_checkin` for each of ``checkins`` (of distinct
-    attendees), in one statement: the id of each record made, by (session id, attendee id).
-    None is made for an attendee who has a record for the session (waiting for one another
-    transaction is making) or is not an attendee of the event."""
-    assert work.dialect == "postgresql"
+    """:func:`insert_first_checkin` for each of ``checkins`` (of distinct attendees): the id
+    of each record made, by (session id, attendee id). None is made for an attendee who has a
+    record for the session (waiting for one another transaction is making, on PostgreSQL) or
+    is not an attendee of the event. PostgreSQL: one statement. SQLite: the records in one
+    executemany, then which are new (the ids after the largest before it: the transaction is
+    the database's only writer), then their history entries in one executemany."""
+    if work.dialect == "sqlite":
+        return _insert_first_checkins_sqlite(work, checkins, created_at)
     rows = work.connection.execute(
         _INSERT_FIRST_CHECKINS,
         {
@@ -219,6 +225,61 @@ def insert_first_checkins(
         },
     )
     return {(session_id, attendee_id): checkin_id for checkin_id, session_id, attendee_id in rows}
+
+
+_LARGEST_CHECKIN_ID = select(func.max(_CHECKINS.c.id))
+_INSERT_EACH_CHECKIN_IF_ABSENT = insert_each_once_for_an_attendee(
+    _CHECKINS, NEW_RECORD_COLUMNS, unique=[_CHECKINS.c.session_id, _CHECKINS.c.attendee_id]
+)
+_CHECKINS_AFTER = (
+    select(_CHECKINS.c.id, _CHECKINS.c.session_id, _CHECKINS.c.attendee_id)
+    .where(_CHECKINS.c.id > bindparam("after"))
+    .order_by(_CHECKINS.c.id)
+)
+
+
+def _insert_first_checkins_sqlite(
+    work: Work, checkins: Sequence[FirstCheckin], created_at: datetime
+) -> dict[tuple[int, int], int]:
+    after = work.connection.execute(_LARGEST_CHECKIN_ID).scalar() or 0
+    work.connection.execute(
+        _INSERT_EACH_CHECKIN_IF_ABSENT,
+        [
+            {
+                "event_id": checkin.event_id,
+                "session_id": checkin.session_id,
+                "attendee_id": checkin.attendee_id,
+                "preloaded": False,
+                "checked_in": True,
+                "checkin_time": checkin.at,
+                "checkin_time_actual": checkin.at,
+                "delivery_format": checkin.delivery_format,
+                "checkin_source": checkin.source,
+                "created_at": created_at,
+            }
+            for checkin in checkins
+        ],
+    )
+    made = {
+        (session_id, attendee_id): checkin_id
+        for checkin_id, session_id, attendee_id in work.connection.execute(
+            _CHECKINS_AFTER, {"after": after}
+        )
+    }
+    entries = [
+        {
+            "checkin_id": made[(checkin.session_id, checkin.attendee_id)],
+            "action": str(CheckinAction.CHECKIN),
+            "at": checkin.at,
+            "source": checkin.source,
+            "nonce": checkin.nonce,
+        }
+        for checkin in checkins
+        if (checkin.session_id, checkin.attendee_id) in made
+    ]
+    if entries:
+        work.connection.execute(_INSERT_HISTORY_ENTRY, entries)
+    return made
 
 
 def is_event_attendee(work: Work, *, event_id: int, attendee_id: int) -> bool:

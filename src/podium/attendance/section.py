@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, any_, bindparam, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, or_, select
 
 from podium.attendance.leaving import windows_overlap
 from podium.attendance.types import OtherSession
@@ -33,6 +32,7 @@ from podium.credits.service import (
 )
 from podium.credits.types import CreditAtStake, CreditRules, FieldFacts
 from podium.enums import AttendanceSource, CheckinAction
+from podium.kit.sets import among
 from podium.kit.writer import Work
 from podium.models import (
     Checkin,
@@ -186,22 +186,20 @@ _OTHERS_OF = (
     )
 )
 _OTHERS = _OTHERS_OF.where(Checkin.attendee_id == bindparam("attendee_id"))
-# PostgreSQL: the same for the attendees (an array) of a turn's sections of one session
-_ATTENDEES = any_(bindparam("attendee_ids", type_=ARRAY(Integer)))
-_RECORDS = _RECORD_OF.where(Checkin.attendee_id == _ATTENDEES)
-_OTHERS_OF_ALL = _OTHERS_OF.where(Checkin.attendee_id == _ATTENDEES)
-_SUBMISSIONS_OF = (
-    select(
+# the same for the attendees of a turn's sections of one session, by dialect (``kit.sets``)
+_ATTENDEES = among(Checkin.attendee_id, "attendee_ids")
+_RECORDS = {dialect: _RECORD_OF.where(where) for dialect, where in _ATTENDEES.items()}
+_OTHERS_OF_ALL = {dialect: _OTHERS_OF.where(where) for dialect, where in _ATTENDEES.items()}
+_SUBMISSIONS_OF = {
+    dialect: select(
         CodewordSubmission.checkin_id,
         CodewordSubmission.codeword_id,
         CodewordSubmission.submitted_at,
     )
-    .where(
-        CodewordSubmission.checkin_id == any_(bindparam("checkin_ids", type_=ARRAY(Integer))),
-        CodewordSubmission.codeword_id.is_not(None),
-    )
+    .where(where, CodewordSubmission.codeword_id.is_not(None))
     .order_by(CodewordSubmission.id)
-)
+    for dialect, where in among(CodewordSubmission.checkin_id, "checkin_ids").items()
+}
 # an attendee's record of another session: (checked in there, checked out when, the session)
 Other = tuple[bool, dt.datetime | None, OtherSession]
 
@@ -290,12 +288,11 @@ class SectionRead:
 
     @staticmethod
     def together(works: Sequence[Work], reads: Sequence[SectionRead]) -> list[AttendanceSection]:
-        """Each read's section. PostgreSQL: the attendees' records with their history, their
-        other sessions and the codewords of those checked in are read for all the reads of a
-        session at once (three statements instead of three for each), into ``work.shared``,
-        where :func:`attendance_section` finds them. SQLite, in process: one after the other."""
-        if works[0].dialect == "postgresql":
-            _read_attendees(works[0], reads)
+        """Each read's section: the attendees' records with their history, their other
+        sessions and the codewords of those checked in are read for all the reads of a session
+        at once (three statements instead of three for each), into ``work.shared``, where
+        :func:`attendance_section` finds them."""
+        _read_attendees(works[0], reads)
         return [read(work) for work, read in zip(works, reads, strict=True)]
 
 
@@ -307,7 +304,7 @@ def _read_attendees(work: Work, reads: Sequence[SectionRead]) -> None:
     for session_id, attendee_ids in by_session.items():
         params = {"session_id": session_id, "attendee_ids": attendee_ids}
         records: dict[int, list[Sequence[Any]]] = {attendee_id: [] for attendee_id in attendee_ids}
-        for row in work.connection.execute(_RECORDS, params):
+        for row in work.connection.execute(_RECORDS[work.dialect], params):
             records[row[0]].append(row)
         for attendee_id, rows in records.items():
             record = _record(rows)
@@ -315,14 +312,14 @@ def _read_attendees(work: Work, reads: Sequence[SectionRead]) -> None:
             if record is not None and record.checked_in:
                 checked_in.append(record.id)
         others: dict[int, list[Other]] = {attendee_id: [] for attendee_id in attendee_ids}
-        for other in work.connection.execute(_OTHERS_OF_ALL, params):
+        for other in work.connection.execute(_OTHERS_OF_ALL[work.dialect], params):
             others[other[0]].append(_other(other))
         for attendee_id, found in others.items():
             work.shared[("attendance_section.others", session_id, attendee_id)] = found
     if checked_in and any(session_place(work, session_id).fields for session_id in by_session):
         submissions: dict[int, list[tuple[int, dt.datetime]]] = {c: [] for c in checked_in}
         for checkin_id, codeword_id, at in work.connection.execute(
-            _SUBMISSIONS_OF, {"checkin_ids": checked_in}
+            _SUBMISSIONS_OF[work.dialect], {"checkin_ids": checked_in}
         ):
             if codeword_id is not None:
                 submissions[checkin_id].append((codeword_id, at))

@@ -111,29 +111,27 @@ class PollsRead:
 
     @staticmethod
     def together(works: Sequence[Work], reads: Sequence[PollsRead]) -> list[list[AudiencePoll]]:
-        """Each read's polls. PostgreSQL: the votes of all the turn's attendees in a session's
-        polls are one statement (into ``work.shared``, where :func:`read_audience_polls` finds
-        them) instead of one each; the session's part is read once either way. SQLite, in
-        process: one after the other."""
+        """Each read's polls: the votes of all the turn's attendees in a session's polls are
+        one statement (into ``work.shared``, where :func:`read_audience_polls` finds them)
+        instead of one each; the session's part is read once either way."""
         work = works[0]
-        if work.dialect == "postgresql":
-            by_session: dict[int, list[int]] = {}
-            for read in reads:
-                by_session.setdefault(read.session_id, []).append(read.attendee_id)
-            for session_id, attendee_ids in by_session.items():
-                key = ("audience_polls", session_id)
-                polls: _SessionPolls | None = work.shared.get(key)
-                if polls is None:
-                    polls = work.shared[key] = _session_polls(work, session_id)
-                if not polls.ordered:
-                    continue
-                found: dict[int, list[Vote]] = {attendee_id: [] for attendee_id in attendee_ids}
-                for vote in repository.list_attendees_votes(
-                    work, poll_ids=_ids(polls.ordered), attendee_ids=attendee_ids
-                ):
-                    found[vote.attendee_id].append(vote)
-                for attendee_id, votes in found.items():
-                    work.shared[("audience_polls.votes", session_id, attendee_id)] = votes
+        by_session: dict[int, list[int]] = {}
+        for read in reads:
+            by_session.setdefault(read.session_id, []).append(read.attendee_id)
+        for session_id, attendee_ids in by_session.items():
+            key = ("audience_polls", session_id)
+            polls: _SessionPolls | None = work.shared.get(key)
+            if polls is None:
+                polls = work.shared[key] = _session_polls(work, session_id)
+            if not polls.ordered:
+                continue
+            found: dict[int, list[Vote]] = {attendee_id: [] for attendee_id in attendee_ids}
+            for vote in repository.list_attendees_votes(
+                work, poll_ids=_ids(polls.ordered), attendee_ids=attendee_ids
+            ):
+                found[vote.attendee_id].append(vote)
+            for attendee_id, votes in found.items():
+                work.shared[("audience_polls.votes", session_id, attendee_id)] = votes
         return [read(work) for read in reads]
 
 

@@ -5,21 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import (
-    BindParameter,
-    Integer,
-    String,
-    and_,
-    any_,
-    bindparam,
-    cast,
-    func,
-    or_,
-    select,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BindParameter, String, and_, bindparam, cast, func, or_, select
 
 from podium.enums import PollState, QuestionState
+from podium.kit.sets import among
 from podium.kit.writer import Work
 from podium.models import Poll, Question, QuestionUpvote, Vote
 
@@ -40,11 +29,11 @@ _AUDIENCE_POLLS = (
 _ATTENDEE_VOTES = select(*Vote.__table__.c).where(
     Vote.poll_id.in_(_POLL_IDS), Vote.attendee_id == bindparam("attendee_id")
 )
-# PostgreSQL: the same for several attendees (an array)
-_ATTENDEES_VOTES = select(*Vote.__table__.c).where(
-    Vote.poll_id.in_(_POLL_IDS),
-    Vote.attendee_id == any_(bindparam("attendee_ids", type_=ARRAY(Integer))),
-)
+# the same for several attendees, by dialect (``kit.sets``)
+_ATTENDEES_VOTES = {
+    dialect: select(*Vote.__table__.c).where(Vote.poll_id.in_(_POLL_IDS), where)
+    for dialect, where in among(Vote.attendee_id, "attendee_ids").items()
+}
 _COUNT_VOTES = (
     select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(_POLL_IDS)).group_by(Vote.poll_id)
 )
@@ -99,9 +88,10 @@ def list_attendee_votes(work: Work, *, poll_ids: Collection[int], attendee_id: i
 def list_attendees_votes(
     work: Work, *, poll_ids: Collection[int], attendee_ids: Collection[int]
 ) -> list[Vote]:
-    """PostgreSQL: :func:`list_attendee_votes` of several attendees, in one statement."""
+    """:func:`list_attendee_votes` of several attendees, in one statement."""
     rows = work.connection.execute(
-        _ATTENDEES_VOTES, {"poll_ids": list(poll_ids), "attendee_ids": list(attendee_ids)}
+        _ATTENDEES_VOTES[work.dialect],
+        {"poll_ids": list(poll_ids), "attendee_ids": list(attendee_ids)},
     )
     return [Vote(**row._mapping) for row in rows]
 

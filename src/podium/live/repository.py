@@ -3,6 +3,7 @@ event's poll or question is never found."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
@@ -14,7 +15,10 @@ from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live.types import PollFacts, VisitedPoll
 from podium.models import Attendee, Event, EventSession, Poll, Question, QuestionUpvote, Vote
-from podium.people.repository import insert_once_for_an_attendee
+from podium.people.repository import (
+    insert_each_once_for_an_attendee,
+    insert_once_for_an_attendee,
+)
 
 
 async def find_poll(uow: UnitOfWork, *, session: EventSession, public_id: str) -> Poll | None:
@@ -176,10 +180,42 @@ RETURNING id, poll_id, attendee_id
 )
 
 
+_LARGEST_VOTE_ID = select(func.max(_VOTES.c.id))
+_INSERT_EACH_VOTE_IF_ABSENT = insert_each_once_for_an_attendee(
+    _VOTES, VOTE_COLUMNS, unique=[_VOTES.c.poll_id, _VOTES.c.attendee_id]
+)
+_VOTES_AFTER = (
+    select(_VOTES.c.id, _VOTES.c.poll_id, _VOTES.c.attendee_id)
+    .where(_VOTES.c.id > bindparam("after"))
+    .order_by(_VOTES.c.id)
+)
+
+
 def insert_first_votes(work: Work, *, votes: Sequence[FirstVote]) -> dict[tuple[int, int], int]:
-    """PostgreSQL: :func:`insert_vote_if_absent` for each of ``votes`` (each of its own poll
-    and attendee), in one statement: the id of each vote made, by (poll id, attendee id)."""
-    assert work.dialect == "postgresql"
+    """:func:`insert_vote_if_absent` for each of ``votes`` (each of its own poll and
+    attendee): the id of each vote made, by (poll id, attendee id). PostgreSQL: one statement.
+    SQLite: the votes in one executemany, then which are new (the ids after the largest before
+    it: the transaction is the database's only writer)."""
+    if work.dialect == "sqlite":
+        after = work.connection.execute(_LARGEST_VOTE_ID).scalar() or 0
+        work.connection.execute(
+            _INSERT_EACH_VOTE_IF_ABSENT,
+            [
+                {
+                    "event_id": vote.event_id,
+                    "poll_id": vote.poll_id,
+                    "attendee_id": vote.attendee_id,
+                    "choices": json.loads(vote.choices) if vote.choices is not None else None,
+                    "rating": vote.rating,
+                    "text": vote.text,
+                    "nonce": vote.nonce,
+                    "cast_at": vote.cast_at,
+                }
+                for vote in votes
+            ],
+        )
+        rows = work.connection.execute(_VOTES_AFTER, {"after": after})
+        return {(poll_id, attendee_id): vote_id for vote_id, poll_id, attendee_id in rows}
     rows = work.connection.execute(
         _INSERT_FIRST_VOTES,
         {

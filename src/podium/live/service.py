@@ -503,13 +503,13 @@ def record_votes(works: Sequence[Work], casting: Sequence[Casting]) -> list[int]
     hears its VoteCast): each vote's id. A run of group-commit jobs (``kit.writer.Together``:
     the votes that arrived together).
 
-    On PostgreSQL a burst's first votes in open polls — of attendees who vote once in the run
-    in each poll — are one statement for the whole run (``repository.insert_first_votes``)
-    instead of one each; the rest (a repeat, a replay, a closed poll, a stranger) then go one
-    by one through :func:`record_vote`. A vote touches only its own (poll, attendee) row, so
-    that order does what the given one would. An answer a poll does not take raises before
-    anything is written. SQLite, in process: one vote after the other."""
-    if len(casting) < 2 or works[0].dialect != "postgresql":
+    A burst's first votes in open polls — of attendees who vote once in the run in each poll —
+    are written for the whole run at once (``repository.insert_first_votes``: one statement on
+    PostgreSQL, three on SQLite) instead of one statement each; the rest (a repeat, a replay, a
+    closed poll, a stranger) then go one by one through :func:`record_vote`. A vote touches
+    only its own (poll, attendee) row, so that order does what the given one would. An answer
+    a poll does not take raises before anything is written."""
+    if len(casting) < 2:
         return [
             record_vote(work, **vote._asdict()) for work, vote in zip(works, casting, strict=True)
         ]

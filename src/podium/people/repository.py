@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Column, Table, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.dml import Insert, ReturningInsert
 
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
@@ -90,6 +90,24 @@ def insert_once_for_an_attendee(
     the event ``:event_id``, and only when no row has the same ``unique`` columns — and
     RETURNs its id (none when it made nothing). Built once, compiled once: for group-commit
     jobs, which thus check the attendee's event in the INSERT itself."""
+    return {
+        dialect: _insert_once(table, columns, unique, insert_of).returning(table.c.id)
+        for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+    }
+
+
+def insert_each_once_for_an_attendee(
+    table: Table, columns: Sequence[str], *, unique: Sequence[Column[int]]
+) -> Insert:
+    """SQLite: :func:`insert_once_for_an_attendee`'s statement without RETURNING, for a list of
+    rows in one ``execute`` (the driver's executemany)."""
+    statement: Insert = _insert_once(table, columns, unique, sqlite_insert)
+    return statement
+
+
+def _insert_once(
+    table: Table, columns: Sequence[str], unique: Sequence[Column[int]], insert_of: Any
+) -> Any:
     of_an_attendee = (
         select(*(bindparam(name, type_=table.c[name].type) for name in columns))
         .select_from(_ATTENDEES)
@@ -98,10 +116,8 @@ def insert_once_for_an_attendee(
             _ATTENDEES.c.event_id == bindparam("event_id"),
         )
     )
-    return {
-        dialect: insert_of(table)
+    return (
+        insert_of(table)
         .from_select(columns, of_an_attendee)
         .on_conflict_do_nothing(index_elements=list(unique))
-        .returning(table.c.id)
-        for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-    }
+    )
