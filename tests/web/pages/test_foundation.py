@@ -146,6 +146,16 @@ async def test_csrf_forged_token_is_refused(http: httpx.AsyncClient, event: Even
     assert response.status_code == 403
 
 
+async def test_csrf_token_with_characters_no_token_has_is_refused_not_an_error(
+    http: httpx.AsyncClient, event: Event
+) -> None:
+    token = await _page_token(http, event)
+    for given in (f"{token}é", "é" * 10, token[:-1]):
+        response = await http.post(f"/e/{event.uri}/form", data={"csrf_token": given})
+        assert response.status_code == 403, given
+    assert (await http.post(f"/e/{event.uri}/form", data={"csrf_token": token})).text == "accepted"
+
+
 async def test_csrf_first_visit_sets_an_httponly_lax_cookie(
     http: httpx.AsyncClient, event: Event
 ) -> None:
