@@ -1,9 +1,9 @@
 """A column among a set of values given at once, as each database takes it best.
 
 PostgreSQL gets an array (``= ANY(:ids)``): one statement text whatever the number of values, so
-that the driver prepares it once. SQLite gets an expanded ``IN (…)`` list: in process, its
-statement compiled once per number of values and cached by SQLAlchemy. Used by the jobs that
-read or write a crowd's rows at once (``kit.writer.Together``).
+that the driver prepares it once. SQLite gets an ``IN (…)`` list, which SQLAlchemy expands
+from the one compiled statement at each execution (in process, that costs next to nothing).
+Used by the jobs that read or write a crowd's rows at once (``kit.writer.Together``).
 """
 
 from __future__ import annotations
