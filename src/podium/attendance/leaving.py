@@ -85,15 +85,16 @@ def check_out_records(work: Work, *, leaving: Sequence[Leaving], source: Attenda
 
 # built once: made anew for every check-in, the first (which finds nothing but for the few
 # attendees in another session) cost more to build than to run
+_ELSEWHERE_COLUMNS = (
+    Checkin.id,
+    EventSession.id,
+    EventSession.public_id,
+    EventSession.date,
+    EventSession.start_time,
+    EventSession.end_time,
+)
 _CHECKED_IN_ELSEWHERE = (
-    select(
-        Checkin.id,
-        EventSession.id,
-        EventSession.public_id,
-        EventSession.date,
-        EventSession.start_time,
-        EventSession.end_time,
-    )
+    select(*_ELSEWHERE_COLUMNS)
     .join(EventSession, EventSession.id == Checkin.session_id)
     .where(
         Checkin.attendee_id == bindparam("attendee_id"),
@@ -106,19 +107,10 @@ _SESSION_HOURS = (
     .join(Event, Event.id == EventSession.event_id)
     .where(EventSession.id == bindparam("session_id"))
 )
-
-
-# the same for a run of attendees at once, by dialect (``kit.sets``)
+# every record a run of attendees is checked in to, after the attendee's id, by dialect
+# (``kit.sets``)
 _CHECKED_IN_ELSEWHERE_MANY = {
-    dialect: select(
-        Checkin.attendee_id,
-        Checkin.id,
-        EventSession.id,
-        EventSession.public_id,
-        EventSession.date,
-        EventSession.start_time,
-        EventSession.end_time,
-    )
+    dialect: select(Checkin.attendee_id, *_ELSEWHERE_COLUMNS)
     .join(EventSession, EventSession.id == Checkin.session_id)
     .where(where, Checkin.checked_in.is_(True))
     for dialect, where in among(Checkin.attendee_id, "attendee_ids").items()
