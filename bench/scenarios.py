@@ -13,7 +13,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench import data
@@ -28,6 +27,7 @@ from bench.servers import (
     serve_baseline,
     serve_podium,
 )
+from bench.wsclients import votes_in_tally
 from podium.kit.db import Database
 
 Outcome = tuple[list[Row], dict[str, Any]]
@@ -192,9 +192,9 @@ async def _watch(url: str, count: int) -> list[ClientConnection]:
 async def _tallies(socket: ClientConnection, poll: str, seen: list[tuple[float, int]]) -> None:
     """Record (time, votes) of each tally of ``poll`` until cancelled."""
     async for raw in socket:
-        message = orjson.loads(raw)
-        if message.get("type") == "poll.tally" and message.get("poll") == poll:
-            seen.append((time.perf_counter(), int(message["votes"])))
+        votes = votes_in_tally(raw, poll)
+        if votes is not None:
+            seen.append((time.perf_counter(), votes))
 
 
 async def _burst(
