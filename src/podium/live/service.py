@@ -68,6 +68,7 @@ from podium.live.errors import (
     QuestionNotFound,
     QuestionStateConflict,
 )
+from podium.live.tally import PollTally as PollTally
 from podium.live.tally import poll_tally as poll_tally
 from podium.live.types import (
     Answer,

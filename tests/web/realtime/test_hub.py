@@ -1,4 +1,5 @@
-"""The hub without sockets: one subscription per channel, bounded queues, pings, shutting down."""
+"""The hub without sockets: one subscription per channel, bounded queues, pings, shutting down,
+the audience's combined frames."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
+import orjson
+
 from podium.kit.db import Database
 from podium.kit.pubsub import InMemoryBroker, Message
-from podium.web.realtime.hub import WAKE_TURN, Hub, Listener, Role, encode
+from podium.web.realtime.hub import WAKE_TURN, Hub, Listener, Role, batch, encode
 from tests.redis_support import eventually
-from tests.web.realtime.conftest import WAIT_SECONDS
+from tests.web.realtime.conftest import WAIT_SECONDS, Scene
+from tests.web.realtime.test_socket import _open_poll, _vote
 
 
 class CountingBroker(InMemoryBroker):
@@ -191,3 +195,57 @@ async def test_hub_close_ends_every_socket(db: Database) -> None:
         await hub.close()
 
         assert [await first.next(), await second.next()] == [None, None]
+
+
+async def test_the_audience_gets_what_was_combined_for_it_in_one_frame(
+    db: Database, scene: Scene
+) -> None:
+    """A vote's tally and a question message that come within one audience interval reach
+    each phone as one frame (a batch), the tally first; moderators get each as it comes."""
+    poll = await _open_poll(db, scene, visible=True)
+    await _vote(db, poll, scene.attendee, 1)
+    hub = Hub(broker=InMemoryBroker(), database=db, audience_interval=0.2)
+    session = scene.session.public_id
+    voted = {"type": "poll.voted", "poll": poll.public_id}
+    asked = {"type": "question.asked", "question": "q", "state": "approved"}
+    async with connected(hub, session) as phone, connected(hub, session, Role.MODERATOR) as desk:
+        await hub.broker.publish(f"session:{session}", voted)
+        first = await phone.next()  # the first of a burst goes at once, alone
+        await hub.broker.publish(f"session:{session}", voted)
+        await hub.broker.publish(f"session:{session}", asked)
+        second = await phone.next()
+        to_the_desk = {await desk.next() for _ in range(3)}
+    await hub.close()
+
+    tally = {"type": "poll.tally", "poll": poll.public_id, "votes": 1, "counts": [0, 1, 0],
+             "visible": True}  # fmt: skip
+    assert orjson.loads(first) == tally
+    assert orjson.loads(second) == {"type": "batch", "messages": [tally, asked]}
+    assert orjson.loads(batch([encode(tally), encode(asked)])) == orjson.loads(second)
+    assert {encode(asked)} <= to_the_desk and encode(tally) in to_the_desk
+
+
+async def test_the_audience_gets_no_frame_of_hidden_tallies(db: Database, scene: Scene) -> None:
+    """Votes on a poll whose results are hidden send the audience nothing; a question message
+    with them goes alone."""
+    poll = await _open_poll(db, scene, visible=False)
+    hub = Hub(broker=InMemoryBroker(), database=db, audience_interval=0.05)
+    session = scene.session.public_id
+    async with connected(hub, session) as phone:
+        await hub.broker.publish(
+            f"session:{session}", {"type": "poll.voted", "poll": poll.public_id}
+        )
+        await hub.broker.publish(
+            f"session:{session}", {"type": "question.asked", "question": "q", "state": "approved"}
+        )
+        received = await phone.next()
+        await asyncio.sleep(0.2)  # two more intervals: nothing else comes
+        left = phone.received.qsize()
+    await hub.close()
+
+    assert orjson.loads(received) == {
+        "type": "question.asked",
+        "question": "q",
+        "state": "approved",
+    }
+    assert left == 0

@@ -10,6 +10,8 @@
 // "podium-question-asked-approved"), so a fragment can listen for one state without an
 // hx-trigger filter (the pages' Content-Security-Policy allows no eval, and htmx evaluates
 // filters).
+// A {"type": "batch", "messages": [...]} (what the server combined for the audience into one
+// frame) is taken apart: each of its messages is dispatched in turn, as if it came alone.
 //
 // [data-live-status] says whether the page is live: "Live", "Reconnecting…" or "Not live:
 // reload the page". One with data-live-from and data-live-until (instants, ISO 8601) says
@@ -132,11 +134,7 @@
       live.heard();
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
-      if (!message || typeof message.type !== "string" || message.type === "ping") return;
-      if (message.type === "poll.tally") applyTally(message);
-      var name = "podium-" + message.type.replace(/\./g, "-");
-      dispatch(name, message);
-      if (typeof message.state === "string") dispatch(name + "-" + message.state, message);
+      receive(message);
     });
     socket.addEventListener("close", function (event) {
       if (live.socket !== socket) return;
@@ -185,6 +183,19 @@
     this.delay = FIRST_DELAY_MS;
     this.connect();
   };
+
+  // One message from the server; a "batch" holds several, each received in turn.
+  function receive(message) {
+    if (!message || typeof message.type !== "string" || message.type === "ping") return;
+    if (message.type === "batch") {
+      if (Array.isArray(message.messages)) message.messages.forEach(receive);
+      return;
+    }
+    if (message.type === "poll.tally") applyTally(message);
+    var name = "podium-" + message.type.replace(/\./g, "-");
+    dispatch(name, message);
+    if (typeof message.state === "string") dispatch(name + "-" + message.state, message);
+  }
 
   // A tally updates the numbers and bars of a poll's results in place:
   // [data-tally-poll=ID] holds [data-tally-total] and, per choice index i,
