@@ -23,6 +23,10 @@ from podium.live import audience_repository as repository
 from podium.models import Attendee, EventSession, Poll, Question, Vote
 
 LATEST_TEXTS = 50
+# the approved questions an attendee's page shows at first, and how many more each "Show more"
+# adds; at most QUESTIONS_SHOWN_MAX (a page of a keynote's questions stays a bounded read)
+QUESTIONS_SHOWN = 50
+QUESTIONS_SHOWN_MAX = 1000
 _CHOICE_POLLS = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER})
 
 
@@ -46,13 +50,26 @@ class AudiencePoll:
 
 @dataclass(frozen=True, kw_only=True)
 class AudienceQuestions:
-    """``shown``: the approved questions, pinned first, then most upvoted, then oldest.
+    """``shown``: the first ``limit`` approved questions, pinned first, then most upvoted, then
+    oldest; ``more``: whether there are approved questions after them.
     ``waiting``: the attendee's own questions waiting for a moderator, oldest first.
     ``upvoted``: the ids of the session's questions the attendee upvoted."""
 
     shown: tuple[Question, ...]
     waiting: tuple[Question, ...]
     upvoted: frozenset[int]
+    limit: int = QUESTIONS_SHOWN
+    more: bool = False
+
+    @property
+    def more_asked(self) -> bool:
+        """Whether the page asked for more than the first ``QUESTIONS_SHOWN``."""
+        return self.limit > QUESTIONS_SHOWN
+
+    @property
+    def next_limit(self) -> int:
+        """How many "Show more questions" asks for."""
+        return min(self.limit + QUESTIONS_SHOWN, QUESTIONS_SHOWN_MAX)
 
 
 async def audience_polls(
@@ -214,29 +231,47 @@ def _texts(work: Work, polls: list[Poll]) -> dict[int, list[str]]:
 
 
 async def audience_questions(
-    uow: UnitOfWork, *, session: EventSession, attendee: Attendee
+    uow: UnitOfWork, *, session: EventSession, attendee: Attendee, limit: int = QUESTIONS_SHOWN
 ) -> AudienceQuestions:
     """:func:`read_audience_questions` in ``uow`` (after what it wrote)."""
     return await uow.run(
-        partial(read_audience_questions, session_id=session.id, attendee_id=attendee.id)
+        partial(
+            read_audience_questions, session_id=session.id, attendee_id=attendee.id, limit=limit
+        )
     )
 
 
-def read_audience_questions(work: Work, *, session_id: int, attendee_id: int) -> AudienceQuestions:
+def questions_shown(asked: str | None) -> int:
+    """How many approved questions a page shows when it asks for ``asked`` (its ``questions``
+    query parameter): a multiple of ``QUESTIONS_SHOWN`` up to ``QUESTIONS_SHOWN_MAX``; the first
+    page for anything else."""
+    try:
+        wanted = int(asked) if asked is not None else QUESTIONS_SHOWN
+    except ValueError:
+        return QUESTIONS_SHOWN
+    pages = -(-wanted // QUESTIONS_SHOWN)  # rounded up
+    return min(max(pages, 1) * QUESTIONS_SHOWN, QUESTIONS_SHOWN_MAX)
+
+
+def read_audience_questions(
+    work: Work, *, session_id: int, attendee_id: int, limit: int = QUESTIONS_SHOWN
+) -> AudienceQuestions:
     """The questions of the session the attendee sees (dismissed ones and other people's
-    waiting ones are never among them) and those they upvoted: a read job (``uow.run``,
-    ``Database.read``). Three statements; the shown questions are the session's, kept in
-    ``work.shared`` (read once for the jobs of one read transaction), the attendee's waiting
-    questions and upvotes their own."""
-    key = ("audience_questions", session_id)
+    waiting ones are never among them; of the approved ones the first ``limit``) and those they
+    upvoted: a read job (``uow.run``, ``Database.read``). Three statements; the shown questions
+    are the session's, kept in ``work.shared`` (read once for the jobs of one read
+    transaction), the attendee's waiting questions and upvotes their own."""
+    key = ("audience_questions", session_id, limit)
     shown: tuple[Question, ...] | None = work.shared.get(key)
-    if shown is None:
+    if shown is None:  # one more than shown: whether there are more
         shown = work.shared[key] = tuple(
-            repository.list_shown_questions(work, session_id=session_id)
+            repository.list_shown_questions(work, session_id=session_id, limit=limit + 1)
         )
     mine = {"session_id": session_id, "attendee_id": attendee_id}
     return AudienceQuestions(
-        shown=shown,
+        shown=shown[:limit],
+        more=len(shown) > limit,
+        limit=limit,
         waiting=tuple(repository.list_waiting_questions(work, **mine)),
         upvoted=frozenset(repository.list_upvoted_question_ids(work, **mine)),
     )

@@ -139,6 +139,7 @@ _SHOWN_QUESTIONS = (
     .order_by(
         Question.pinned.desc(), Question.upvote_count.desc(), Question.created_at, Question.id
     )
+    .limit(bindparam("limit"))
 )
 _WAITING_QUESTIONS = (
     select(*Question.__table__.c)
@@ -161,10 +162,10 @@ _UPVOTED = (
 )
 
 
-def list_shown_questions(work: Work, *, session_id: int) -> list[Question]:
-    """The session's approved questions: pinned first, then most upvoted, then oldest (read
-    with Core; the questions are not attached to any ORM session)."""
-    rows = work.connection.execute(_SHOWN_QUESTIONS, {"session_id": session_id})
+def list_shown_questions(work: Work, *, session_id: int, limit: int) -> list[Question]:
+    """The session's first ``limit`` approved questions: pinned first, then most upvoted, then
+    oldest (read with Core; the questions are not attached to any ORM session)."""
+    rows = work.connection.execute(_SHOWN_QUESTIONS, {"session_id": session_id, "limit": limit})
     return [Question(**row._mapping) for row in rows]
 
 

@@ -52,11 +52,13 @@ from podium.kit.db import UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.kit.writer import Work
 from podium.live import repository
+from podium.live.audience import QUESTIONS_SHOWN as QUESTIONS_SHOWN
 from podium.live.audience import AudiencePoll as AudiencePoll
 from podium.live.audience import AudienceQuestions as AudienceQuestions
 from podium.live.audience import PollsRead as PollsRead
 from podium.live.audience import audience_polls as audience_polls
 from podium.live.audience import audience_questions as audience_questions
+from podium.live.audience import questions_shown as questions_shown
 from podium.live.audience import read_audience_polls as read_audience_polls
 from podium.live.audience import read_audience_questions as read_audience_questions
 from podium.live.errors import (

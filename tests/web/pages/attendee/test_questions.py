@@ -7,12 +7,15 @@ import datetime as dt
 from sqlalchemy import select
 
 from podium.kit.db import Database
+from podium.live.audience import QUESTIONS_SHOWN_MAX
 from podium.live.service import (
+    QUESTIONS_SHOWN,
     approve_question,
     ask_question,
     dismiss_question,
     mark_question_answered,
     pin_question,
+    questions_shown,
     upvote_question,
 )
 from podium.models import Event, EventSession, Question, QuestionUpvote
@@ -22,6 +25,7 @@ from tests.web.pages.attendee.html import Element, parse
 from tests.web.pages.conftest import Browser, BrowserFactory
 
 T0 = dt.datetime(2026, 6, 1, 13, 30, tzinfo=dt.UTC)
+HTMX = {"HX-Request": "true"}
 
 
 async def _list(browser: Browser, event: Event, session: EventSession) -> Element:
@@ -293,3 +297,56 @@ async def test_upvote_of_ones_own_question_is_refused(
     assert parse(htmx.text).alerts() == message
     async with db.unit_of_work() as u:
         assert list(await u.session.scalars(select(QuestionUpvote))) == []
+
+
+async def test_the_list_shows_the_first_questions_and_more_when_asked(
+    db: Database, new_browser: BrowserFactory
+) -> None:
+    """A keynote's hundreds of questions: the list shows the first ``QUESTIONS_SHOWN`` and a
+    "Show more questions" link (a page without JavaScript, or the list alone with htmx) that
+    shows the next ones; a list shown longer stays longer when it is fetched again or upvoted
+    in."""
+    event = await new_event(db)
+    session = await new_session(db, event)
+    count = QUESTIONS_SHOWN + 10
+    async with db.unit_of_work() as u:
+        live = await u.session.get(EventSession, session.id)
+        assert live is not None
+        asker = await make_attendee(u, event, email="asker@example.com")
+        for n in range(count):
+            at = T0 + dt.timedelta(seconds=n)
+            await ask_question(u, session=live, attendee=asker, text=f"Question {n:03}?", at=at)
+    texts = [f"Question {n:03}?" for n in range(count)]
+    browser = await joined(new_browser, event)
+    url = page_url(event, session)
+
+    first = await _list(browser, event, session)
+    (more,) = first.by_class("more-questions")
+    whole_page = parse((await browser.get(more.attrs["href"])).text).by_id("question-list")
+    longer = parse((await browser.get(more.attrs["hx-get"], headers=HTMX)).text).by_id(
+        "question-list"
+    )
+    upvote_form = longer.by_tag("form")[0]
+    upvoted = parse((await browser.post(upvote_form.attrs["hx-post"], htmx=True)).text).by_id(
+        "question-list"
+    )
+
+    assert [text for text, _, _ in _shown(first)] == texts[:QUESTIONS_SHOWN]
+    assert (more.text, more.attrs["href"]) == (
+        "Show more questions",
+        f"{url}?questions={2 * QUESTIONS_SHOWN}#questions",
+    )
+    assert first.attrs["hx-get"] == f"{url}/fragments/question-list"
+    for shown in (whole_page, longer, upvoted):
+        assert [text for text, _, _ in _shown(shown)] == texts
+        assert shown.by_class("more-questions") == []
+        assert shown.attrs["hx-get"] == f"{url}/fragments/question-list?questions=100"
+    assert upvoted.alerts() == ["Thank you, your upvote counts."]
+
+
+def test_how_many_questions_a_page_shows_is_a_whole_number_of_pages_and_bounded() -> None:
+    asked = [None, "", "abc", "-5", "0", "1", "50", "51", "100", "1e9", "100000"]
+
+    shown = [questions_shown(text) for text in asked]
+
+    assert shown == [50, 50, 50, 50, 50, 50, 50, 100, 100, 50, QUESTIONS_SHOWN_MAX]

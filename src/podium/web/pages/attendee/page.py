@@ -24,7 +24,7 @@ from podium.attendance.service import AttendanceSection
 from podium.kit.clock import utcnow
 from podium.kit.db import UnitOfWork
 from podium.kit.errors import PodiumError
-from podium.live.service import AudiencePoll
+from podium.live.service import AudiencePoll, questions_shown
 from podium.models import Attendee, Event, EventSession
 from podium.program.types import SessionFacts
 from podium.web import urls
@@ -172,6 +172,8 @@ class Visit:
                 attendee_id=self.attendee.id,
                 sections=sections,
                 now=utcnow(),
+                # "Show more questions" asks for more of them: ?questions=<how many>
+                questions_shown=questions_shown(self.request.query_params.get("questions")),
             )
         )
         if read is None:  # found by this request's dependencies, in this same transaction

@@ -26,6 +26,7 @@ from podium.evaluations.service import read_evaluation_form
 from podium.evaluations.types import EvaluationFormItem
 from podium.kit.writer import Work
 from podium.live.service import (
+    QUESTIONS_SHOWN,
     AudiencePoll,
     AudienceQuestions,
     read_audience_polls,
@@ -69,12 +70,13 @@ def read_page(
     attendee_id: int,
     sections: Collection[str],
     now: dt.datetime,
+    questions_shown: int = QUESTIONS_SHOWN,
 ) -> PageRead | None:
     """What the ``sections`` of the page ``/e/<event_uri>/s/<session_public_id>`` show the
     attendee ``attendee_id`` of the event ``event_id`` as of ``now``; None when the event has no
     such session or no such attendee. Reads only, in a fixed number of statements whatever the
     numbers of polls, votes, questions, codewords and answers (the session's part once per read
-    transaction)."""
+    transaction); of the approved questions the first ``questions_shown``."""
     visited = visited_page(
         work, event_id=event_id, event_uri=event_uri, session_public_id=session_public_id
     )
@@ -97,7 +99,9 @@ def read_page(
         ),
         polls=read_audience_polls(work, **mine) if "polls" in sections else None,
         questions=(
-            read_audience_questions(work, **mine) if _QUESTIONS.intersection(sections) else None
+            read_audience_questions(work, **mine, limit=questions_shown)
+            if _QUESTIONS.intersection(sections)
+            else None
         ),
         evaluation_items=(
             read_evaluation_form(work, session_id=session_id, event_id=event_id)[1]
