@@ -249,3 +249,35 @@ async def test_the_audience_gets_no_frame_of_hidden_tallies(db: Database, scene:
         "state": "approved",
     }
     assert left == 0
+
+
+async def test_a_flurry_of_upvotes_reaches_the_audience_as_each_questions_latest_count(
+    db: Database, scene: Scene
+) -> None:
+    """Hundreds of upvotes a second in a plenary: moderators get each; the audience, after the
+    first, one frame with the latest count of each question upvoted since."""
+    hub = Hub(broker=InMemoryBroker(), database=db, audience_interval=0.2)
+    session = scene.session.public_id
+
+    def upvoted(question: str, upvotes: int) -> Message:
+        return {"type": "question.upvoted", "question": question, "upvotes": upvotes}
+
+    flurry = [upvoted("q1", 2), upvoted("q2", 1), upvoted("q1", 3), upvoted("q2", 2)]
+    async with connected(hub, session) as phone, connected(hub, session, Role.MODERATOR) as desk:
+        await hub.broker.publish(f"session:{session}", upvoted("q1", 1))
+        first = await phone.next()
+        for message in flurry:
+            await hub.broker.publish(f"session:{session}", message)
+        second = await phone.next()
+        to_the_desk = [await desk.next() for _ in range(5)]
+        await asyncio.sleep(0.5)  # two more intervals: nothing else comes
+        left = phone.received.qsize()
+    await hub.close()
+
+    assert orjson.loads(first or "") == upvoted("q1", 1)
+    assert orjson.loads(second or "") == {
+        "type": "batch",
+        "messages": [upvoted("q1", 3), upvoted("q2", 2)],
+    }
+    assert to_the_desk == [encode(m) for m in [upvoted("q1", 1), *flurry]]
+    assert left == 0

@@ -16,14 +16,16 @@ forwarded but coalesced, so that a burst of hundreds of votes a second costs a f
   would otherwise send every phone four counts a second); not read while none listens.
 - The question messages whose only use on the audience's pages is "fetch the list again"
   (asked, approved, dismissed, answered, pinned) reach moderators at once and the audience at
-  most once per ``audience_interval`` per kind, the latest of a burst. Upvotes are not
-  combined (the page changes the one question's count in place).
+  most once per ``audience_interval`` per kind, the latest of a burst; upvotes likewise, the
+  latest count of each question upvoted (the page changes that question's count in place): a
+  plenary's flurry of upvotes is one frame to each phone, not one per upvote.
 
 What the audience is sent combined goes out together: at most one frame per socket per
-``audience_interval``, holding the visible tallies of the polls voted on and the latest
-question message of each kind. A frame of one message is that message; a frame of several is
-``{"type": "batch", "messages": [...]}``, which the page takes apart. A keynote's vote with
-questions coming in is then two frames a second to each phone, not four.
+``audience_interval``, holding the visible tallies of the polls voted on, the latest question
+message of each kind and the upvote counts that changed. A frame of one message is that
+message; a frame of several is ``{"type": "batch", "messages": [...]}``, which the page takes
+apart. A keynote's vote with questions coming in is then two frames a second to each phone,
+not four.
 
 Every message sent to N sockets costs N sends on this process's one event loop (about 50 µs
 each): with 3,000 phones in a room, the intervals above are what keeps a vote burst and a
@@ -333,10 +335,12 @@ class Hub:
             self._coalesce(
                 channel, "attendance", lambda: self._send_attendance(channel), self.tally_interval
             )
-        elif kind in _AUDIENCE_COMBINED:
+        elif kind in _AUDIENCE_COMBINED or kind == "question.upvoted":
             text = encode(message)
             channel.send(text, to=Role.MODERATOR)
-            channel.latest[f"{kind}:{message.get('state', '')}"] = text
+            # the latest of each kind (of each question's upvote count) for the audience
+            which = message.get("question" if kind == "question.upvoted" else "state", "")
+            channel.latest[f"{kind}:{which}"] = text
             self._for_the_audience(channel)
         else:
             channel.send(encode(message))
@@ -399,7 +403,8 @@ class Hub:
 
     async def _send_audience(self, channel: _Channel) -> None:
         """The audience's frame: the visible tallies of the polls voted on since the last one
-        (read now, in one unit of work), then the latest question message of each kind."""
+        (read now, in one unit of work), then the latest question message of each kind and
+        the latest upvote count of each question upvoted."""
         polls, channel.voted = sorted(channel.voted), set()
         if not channel.has(Role.AUDIENCE):
             channel.latest.clear()
