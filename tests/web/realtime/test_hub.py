@@ -12,7 +12,7 @@ import orjson
 
 from podium.kit.db import Database
 from podium.kit.pubsub import InMemoryBroker, Message
-from podium.web.realtime.hub import WAKE_TURN, Hub, Listener, Role, batch, encode
+from podium.web.realtime.hub import WAKE_TURN, Hub, Listener, Role, _Channel, batch, encode
 from tests.redis_support import eventually
 from tests.web.realtime.conftest import WAIT_SECONDS, Scene
 from tests.web.realtime.test_socket import _open_poll, _vote
@@ -281,3 +281,19 @@ async def test_a_flurry_of_upvotes_reaches_the_audience_as_each_questions_latest
     }
     assert to_the_desk == [encode(m) for m in [upvoted("q1", 1), *flurry]]
     assert left == 0
+
+
+async def test_a_channel_knows_which_roles_listen_as_sockets_come_and_go() -> None:
+    async def nothing(_text: str = "") -> None:
+        return None
+
+    channel = _Channel(session="a")
+    phone, desk = (Listener(role, send=nothing, end=nothing) for role in Role)
+    seen = []
+    for change, listener in [("add", phone), ("add", desk), ("discard", desk), ("discard", desk)]:
+        getattr(channel, change)(listener)
+        seen.append((channel.has(Role.AUDIENCE), channel.has(Role.MODERATOR)))
+    channel.discard(phone)
+
+    assert seen == [(True, False), (True, True), (True, False), (True, False)]
+    assert (channel.has(Role.AUDIENCE), channel.has(Role.MODERATOR)) == (False, False)

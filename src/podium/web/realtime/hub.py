@@ -45,7 +45,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -175,6 +175,9 @@ class _Coalescing:
 class _Channel:
     session: str
     listeners: set[Listener] = field(default_factory=set)
+    # how many of them have each role (has() is asked several times a second: no scan of
+    # thousands of sockets)
+    roles: Counter[Role] = field(default_factory=Counter)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     pump: asyncio.Task[None] | None = None
     coalescing: dict[str, _Coalescing] = field(default_factory=dict)
@@ -188,7 +191,16 @@ class _Channel:
     waker: asyncio.Task[None] | None = None
 
     def has(self, role: Role) -> bool:
-        return any(listener.role is role for listener in self.listeners)
+        return self.roles[role] > 0
+
+    def add(self, listener: Listener) -> None:
+        self.listeners.add(listener)
+        self.roles[listener.role] += 1
+
+    def discard(self, listener: Listener) -> None:
+        if listener in self.listeners:
+            self.listeners.discard(listener)
+            self.roles[listener.role] -= 1
 
     def send(self, text: str, *, to: Role | None = None) -> None:
         """``text`` to every socket, or to those of role ``to``: queued now, in order, and
@@ -259,13 +271,13 @@ class Hub:
                 self._pump(name, channel), name=f"podium-hub {name}"
             )
         listener = Listener(role, send=send, end=end, queue_size=self.queue_size)
-        channel.listeners.add(listener)
+        channel.add(listener)
         self._ensure_pinger()
         try:
             await channel.ready.wait()
             yield listener
         finally:
-            channel.listeners.discard(listener)
+            channel.discard(listener)
             if not channel.listeners and self._channels.get(name) is channel:
                 del self._channels[name]
                 self._stop(channel)
