@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from podium.attendance.errors import CodewordsClosed, EvaluationRequired
 from podium.attendance.service import (
@@ -24,9 +24,9 @@ from podium.credits.transcript import attendee_transcript
 from podium.credits.types import CodewordRule, EvaluationRule, Outcome, RulesChange
 from podium.enums import AttendanceSource
 from podium.evaluations.service import submit_evaluation
-from podium.events.service import update_event_settings
+from podium.events.service import create_event, update_event_settings
 from podium.events.types import EventChanges
-from podium.kit.db import UnitOfWork
+from podium.kit.db import Database, UnitOfWork
 from podium.kit.errors import InvalidInput
 from podium.models import Attendee, Checkin, CreditAward, Event, EventSession
 from podium.program.service import update_session
@@ -560,3 +560,65 @@ async def test_a_new_time_zone_recomputes_the_events_credits(
     await update_event_settings(uow, event=event, changes=EventChanges(timezone="America/New_York"))
 
     assert await _awards(uow) == [(session.id, Decimal(0), "withheld")]
+
+
+async def _calls(uow: UnitOfWork, function: str) -> int:
+    """PostgreSQL: how often this transaction (and, since PostgreSQL 15, this connection's
+    earlier unflushed ones: compare two readings) called ``function``."""
+    found = await uow.session.execute(
+        text("SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = :f"), {"f": function}
+    )
+    return int(found.scalar_one_or_none() or 0)
+
+
+async def test_a_recompute_moves_each_session_and_record_once_not_once_per_award(
+    db: Database,
+) -> None:
+    """Three attendees in two sessions of two fields of study each: twelve awards. On
+    PostgreSQL (migration 0008) they are written by one statement whose triggers move each
+    session's attendance version once and each record's revision once; row triggers moved
+    them once per award. Either way every version and revision moves."""
+    async with db.unit_of_work() as uow:
+        event = await create_event(uow, uri="batch", name="Batch", timezone="America/Chicago")
+        sessions = [
+            await make_session(
+                uow, event, name=name, start_time=time(hour), end_time=time(hour + 1),
+                fields_of_study={"Accounting": ("1", []), "Ethics": ("1", [])},
+            )
+            for name, hour in (("Leases", 9), ("Revenue", 13))
+        ]  # fmt: skip
+        for number in range(3):
+            attendee = await make_attendee(uow, event, email=f"a{number}@example.com")
+            for session, hour in zip(sessions, (9, 13), strict=True):
+                await _attend(uow, session, attendee, chicago(hour), chicago(hour, 55))
+        await uow.session.execute(text("DELETE FROM credit_awards"))
+    versions = text("SELECT session_id, slot, version FROM attendance_versions ORDER BY 1, 2")
+    revisions = text("SELECT id, revision FROM checkins ORDER BY id")
+    async with db.unit_of_work() as uow:
+        before = [(await uow.session.execute(q)).all() for q in (versions, revisions)]
+        if not db.is_sqlite:
+            await uow.session.execute(text("SET LOCAL track_functions = 'pl'"))
+            calls_before = [await _calls(uow, f) for f in _MOVERS]
+
+        written = await refresh_attendee_credits(uow, event_id=event.id)
+
+        if not db.is_sqlite:
+            calls = [await _calls(uow, f) - n for f, n in zip(_MOVERS, calls_before, strict=True)]
+    async with db.unit_of_work(write=False) as uow:
+        after = [(await uow.session.execute(q)).all() for q in (versions, revisions)]
+
+    assert written == 12
+    assert {session_id for session_id, _slot, _version in set(after[0]) - set(before[0])} == {
+        session.id for session in sessions
+    }
+    assert len(after[1]) == 6
+    assert all(old != new for old, new in zip(before[1], after[1], strict=True))
+    if not db.is_sqlite:
+        # a version bump for each session from the awards' statement, and one for each record
+        # whose revision the touch rewrote (the checkins' own trigger); row triggers on the
+        # awards made it 12 + 6 bumps and 12 touches
+        assert calls == [2 + 6, 6]
+
+
+# what the triggers of credit_awards call: once per session, once per record
+_MOVERS = ("attendance_version_bump", "checkin_revision_touch")
