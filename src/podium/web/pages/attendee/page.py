@@ -33,6 +33,7 @@ from podium.web.deps import get_uow
 from podium.web.pages import timing
 from podium.web.pages.attendee import views
 from podium.web.pages.attendee.forms import evaluation_field
+from podium.web.pages.attendee.poll_blocks import poll_block
 from podium.web.pages.attendee.reading import SECTIONS, PageRead, read_page
 from podium.web.pages.attendee.views import Message
 from podium.web.pages.deps import current_attendee, page_event, page_session, require_attendee
@@ -106,6 +107,7 @@ def page_context(read: PageRead) -> dict[str, Any]:
         "day_label": day_label,
         "time_range": views.time_range,
         "evaluation_field": evaluation_field,
+        "poll_block": poll_block,
     }
 
 
@@ -292,6 +294,7 @@ def polls_answer(
             "event_uri": event_uri,
             "session": {"public_id": session_public_id},
             "polls": [views.poll_view(poll) for poll in polls],
+            "poll_block": poll_block,
             "messages": {"polls": Message(DONE[done][1])},
         }
     )
