@@ -19,7 +19,13 @@ from podium.events.service import create_event
 from podium.integrations.service import create_api_key
 from podium.kit import ids
 from podium.kit.db import Database
-from podium.live.service import create_poll, open_poll, set_poll_results_visible
+from podium.live.service import (
+    close_poll,
+    create_poll,
+    get_poll,
+    open_poll,
+    set_poll_results_visible,
+)
 from podium.models import (
     Attendee,
     Base,
@@ -218,17 +224,28 @@ async def make_schedule(
             await uow.session.execute(insert(SessionPresenter), links[offset : offset + BATCH])
 
 
-async def make_poll(db: Database, *, session_id: int) -> str:
-    """An open two-choice poll of the session with its results shown; its public id."""
+async def make_poll(db: Database, *, session_id: int, opened: bool = True) -> str:
+    """A two-choice poll of the session with its results shown, open unless ``opened`` is
+    false (a draft, for :func:`move_poll`); its public id."""
     async with db.unit_of_work() as uow:
         session = await uow.session.get(EventSession, session_id)
         assert session is not None
         poll = await create_poll(
             uow, session=session, name="Pick one", type=PollType.MULTIPLE_CHOICE, choices=["A", "B"]
         )
-        await open_poll(uow, poll=poll)
+        if opened:
+            await open_poll(uow, poll=poll)
         await set_poll_results_visible(uow, poll=poll, visible=True)
     return poll.public_id
+
+
+async def move_poll(db: Database, *, session_id: int, poll_public_id: str, opened: bool) -> None:
+    """Open the poll, or close it, as its presenter does between two questions to the room."""
+    async with db.unit_of_work() as uow:
+        session = await uow.session.get(EventSession, session_id)
+        assert session is not None
+        poll = await get_poll(uow, session=session, public_id=poll_public_id)
+        await (open_poll if opened else close_poll)(uow, poll=poll)
 
 
 async def count_votes(db: Database, *, poll_public_id: str) -> int:

@@ -254,7 +254,12 @@ async def vote_burst(args: Namespace, logs: Path) -> Outcome:
     async def build(db: Database) -> tuple[data.EventData, list[int], list[str]]:
         ev = await data.make_event(db)
         voters = await data.make_attendees(db, event_id=ev.event_id, count=args.voters, tag="v")
-        polls = [await data.make_poll(db, session_id=ev.session_id) for _ in range(args.rounds)]
+        # a poll per round, opened when its round starts and closed after it, as a presenter
+        # asks the room one question after another: one poll is open at a time
+        polls = [
+            await data.make_poll(db, session_id=ev.session_id, opened=False)
+            for _ in range(args.rounds)
+        ]
         return ev, voters, polls
 
     with database(args.database) as url:
@@ -268,6 +273,7 @@ async def vote_burst(args: Namespace, logs: Path) -> Outcome:
                 for r in range(args.rounds):
                     base_args = Namespace(**{**vars(args), "requests": args.voters})
                     baseline_runs.append(await _baseline_writes(base, base_args, args.connections))
+                    await _ask_next(url, ev.session_id, polls[r - 1] if r else None, polls[r])
                     bursts.append(await _burst(podium, ev, polls[r], voters, watchers, args))
             finally:
                 await asyncio.gather(*(w.close() for w in watchers), return_exceptions=True)
@@ -278,6 +284,17 @@ async def vote_burst(args: Namespace, logs: Path) -> Outcome:
             await db.dispose()
     name = f"vote-burst ({args.database}{', htmx' if args.htmx else ''})"
     return _vote_rows(name, args, baseline_runs, bursts, counted)
+
+
+async def _ask_next(url: str, session_id: int, done: str | None, poll: str) -> None:
+    """Close the last round's poll (its results stay shown) and open this round's."""
+    db = data.open_database(url)
+    try:
+        if done is not None:
+            await data.move_poll(db, session_id=session_id, poll_public_id=done, opened=False)
+        await data.move_poll(db, session_id=session_id, poll_public_id=poll, opened=True)
+    finally:
+        await db.dispose()
 
 
 def _vote_rows(
