@@ -2,8 +2,9 @@
 answer or whose results are shown (with the tallies), the questions shown to everyone (and
 their own waiting ones), and what they voted and upvoted.
 
-Reads only, in a fixed number of queries: tallies are counted in the database and only for
-polls whose results are shown, so a page refresh costs the same with 10 votes or 10,000. The
+Reads only, in a fixed number of queries: tallies are the counts the database keeps as votes
+are written (``PollCount``), read only for polls whose results are shown, so a page refresh
+costs the same with 10 votes or 10,000. The
 polls are read with Core in a read job, so that the express lane answers an htmx vote with them
 without the page's unit of work.
 """
@@ -14,13 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-import orjson
-
 from podium.enums import PollState, PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live import audience_repository as repository
-from podium.models import Attendee, EventSession, Poll, Question, Vote
+from podium.models import Attendee, EventSession, Poll, PollCount, Question, Vote
 
 LATEST_TEXTS = 50
 # the approved questions an attendee's page shows at first, and how many more each "Show more"
@@ -85,7 +84,7 @@ def read_audience_polls(work: Work, *, session_id: int, attendee_id: int) -> lis
     """The session's open polls by rank, then its closed polls whose results are shown, with
     the attendee's votes: a read job (``uow.run``, ``Database.read``).
 
-    At most seven statements; a statement whose polls are missing (no poll of that type shows
+    At most five statements; a statement whose polls are missing (no poll of that type shows
     its results) is not sent. All but the attendee's votes are the session's, kept in
     ``work.shared``: the jobs of one read transaction (the voters a group commit answers at
     once) count the votes once.
@@ -166,10 +165,11 @@ class _SessionPolls:
 def _session_polls(work: Work, session_id: int) -> _SessionPolls:
     polls = repository.list_audience_polls(work, session_id=session_id)
     shown = [poll for poll in polls if poll.show_results]
+    totals, counts = _counts(work, shown)
     return _SessionPolls(
         ordered=sorted(polls, key=lambda poll: poll.state != PollState.OPEN),
-        totals=repository.count_votes(work, poll_ids=_ids(shown)) if shown else {},
-        counts=_counts(work, shown),
+        totals=totals,
+        counts=counts,
         words=_words(work, _of_type(shown, {PollType.WORD_CLOUD})),
         texts=_texts(work, _of_type(shown, {PollType.OPEN_TEXT})),
     )
@@ -183,22 +183,21 @@ def _of_type(polls: Iterable[Poll], types: set[PollType]) -> list[Poll]:
     return [poll for poll in polls if PollType(poll.type) in types]
 
 
-def _counts(work: Work, polls: list[Poll]) -> dict[int, list[int]]:
-    choice_polls = _of_type(polls, set(_CHOICE_POLLS))
-    rating_polls = _of_type(polls, {PollType.RATING})
-    counts = {poll.id: [0] * len(poll.choices) for poll in choice_polls + rating_polls}
-    if choice_polls:
-        chosen = repository.count_choices(work, poll_ids=_ids(choice_polls))
-        for poll_id, text, count in chosen:
-            for index in set(orjson.loads(text) if text else ()):
-                if isinstance(index, int) and 0 <= index < len(counts[poll_id]):
-                    counts[poll_id][index] += count
-    if rating_polls:
-        rated = repository.count_ratings(work, poll_ids=_ids(rating_polls))
-        for poll_id, rating, count in rated:
-            if rating is not None and 1 <= rating <= len(counts[poll_id]):
-                counts[poll_id][rating - 1] += count
-    return counts
+def _counts(work: Work, polls: list[Poll]) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Per poll: how many voted; per choice or rating poll, how many gave each answer."""
+    if not polls:
+        return {}, {}
+    counts = {
+        poll.id: [0] * len(poll.choices)
+        for poll in _of_type(polls, {*_CHOICE_POLLS, PollType.RATING})
+    }
+    totals: dict[int, int] = {}
+    for poll_id, answer, votes in repository.list_poll_counts(work, poll_ids=_ids(polls)):
+        if answer == PollCount.EVERY_VOTE:
+            totals[poll_id] = votes
+        elif poll_id in counts and 0 <= answer < len(counts[poll_id]):
+            counts[poll_id][answer] = votes
+    return totals, counts
 
 
 def _words(work: Work, polls: list[Poll]) -> dict[int, list[tuple[str, int]]]:

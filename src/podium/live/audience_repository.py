@@ -1,16 +1,17 @@
-"""Queries of what a session's audience sees (see ``audience.py``): counts grouped in the
-database, so that no query grows with the number of votes it summarises."""
+"""Queries of what a session's audience sees (see ``audience.py``): tallies read from the counts
+the database keeps (``PollCount``), so that no query of a choice or rating poll grows with
+the number of votes it summarises."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import BindParameter, String, and_, bindparam, cast, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
 from podium.enums import PollState, QuestionState
 from podium.kit.sets import among
 from podium.kit.writer import Work
-from podium.models import Poll, Question, QuestionUpvote, Vote
+from podium.models import Poll, PollCount, Question, QuestionUpvote, Vote
 
 # built once, for every read of a session's polls (``Work`` jobs: the page's unit of work and
 # ``Database.read`` run them)
@@ -34,20 +35,9 @@ _ATTENDEES_VOTES = {
     dialect: select(*Vote.__table__.c).where(Vote.poll_id.in_(_POLL_IDS), where)
     for dialect, where in among(Vote.attendee_id, "attendee_ids").items()
 }
-_COUNT_VOTES = (
-    select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(_POLL_IDS)).group_by(Vote.poll_id)
-)
-# the stored list of choice indexes as text: PostgreSQL cannot group json values
-_CHOICES_TEXT = cast(Vote.choices, String)
-_COUNT_CHOICES = (
-    select(Vote.poll_id, _CHOICES_TEXT, func.count())
-    .where(Vote.poll_id.in_(_POLL_IDS))
-    .group_by(Vote.poll_id, _CHOICES_TEXT)
-)
-_COUNT_RATINGS = (
-    select(Vote.poll_id, Vote.rating, func.count())
-    .where(Vote.poll_id.in_(_POLL_IDS))
-    .group_by(Vote.poll_id, Vote.rating)
+# a poll's counts of every answer, kept by the database as votes are written (PollCount)
+_POLL_COUNTS = select(PollCount.poll_id, PollCount.answer, PollCount.votes).where(
+    PollCount.poll_id.in_(_POLL_IDS)
 )
 _COUNT_TEXTS = (
     select(Vote.poll_id, Vote.text, func.count())
@@ -96,22 +86,10 @@ def list_attendees_votes(
     return [Vote(**row._mapping) for row in rows]
 
 
-def count_votes(work: Work, *, poll_ids: Collection[int]) -> dict[int, int]:
-    """poll id -> number of votes."""
-    rows = work.connection.execute(_COUNT_VOTES, {"poll_ids": list(poll_ids)})
-    return {poll_id: count for poll_id, count in rows}
-
-
-def count_choices(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, str | None, int]]:
-    """(poll id, the stored list of choice indexes as JSON text, votes) per distinct list."""
-    rows = work.connection.execute(_COUNT_CHOICES, {"poll_ids": list(poll_ids)})
-    return [(poll_id, text, count) for poll_id, text, count in rows]
-
-
-def count_ratings(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, int | None, int]]:
-    """(poll id, rating, votes) per distinct rating."""
-    rows = work.connection.execute(_COUNT_RATINGS, {"poll_ids": list(poll_ids)})
-    return [(poll_id, rating, count) for poll_id, rating, count in rows]
+def list_poll_counts(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, int, int]]:
+    """(poll id, answer, votes) of the polls' answers given (``PollCount``)."""
+    rows = work.connection.execute(_POLL_COUNTS, {"poll_ids": list(poll_ids)})
+    return [(poll_id, answer, votes) for poll_id, answer, votes in rows]
 
 
 def count_texts(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, str | None, int]]:

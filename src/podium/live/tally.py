@@ -2,7 +2,8 @@
 
 The realtime hub reads it after ``poll.voted`` messages (a few times a second per poll at most)
 and sends it to the session's pages, so it is two short queries whatever the number of votes:
-the poll, then its votes grouped by what they say.
+the poll, then the counts of its answers the database keeps as votes are written
+(``PollCount``).
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import select
 
 from podium.enums import PollType
 from podium.kit.db import UnitOfWork
 from podium.live.errors import PollNotFound
-from podium.models import EventSession, Poll, Vote
+from podium.models import EventSession, Poll, PollCount
 
 _CHOICE_POLLS = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER})
 
@@ -59,32 +59,14 @@ async def poll_tally(uow: UnitOfWork, *, session_public_id: str, poll_public_id:
     size = len(poll.choices) if poll_type in _CHOICE_POLLS or poll_type is PollType.RATING else 0
     counts = [0] * size
     votes = 0
-    if poll_type in _CHOICE_POLLS:
-        # grouped by the stored list (as text: PostgreSQL cannot compare json values)
-        as_text = cast(Vote.choices, String)
-        by_choices = await uow.session.execute(
-            select(as_text, func.count()).where(Vote.poll_id == poll.id).group_by(as_text)
-        )
-        for text, count in by_choices:
-            votes += count
-            for index in set(orjson.loads(text) if text else ()):
-                if isinstance(index, int) and 0 <= index < size:
-                    counts[index] += count
-    elif poll_type is PollType.RATING:
-        by_rating = await uow.session.execute(
-            select(Vote.rating, func.count()).where(Vote.poll_id == poll.id).group_by(Vote.rating)
-        )
-        for rating, count in by_rating:
-            votes += count
-            if rating is not None and 1 <= rating <= size:
-                counts[rating - 1] += count
-    else:
-        votes = (
-            await uow.session.scalar(
-                select(func.count()).select_from(Vote).where(Vote.poll_id == poll.id)
-            )
-            or 0
-        )
+    given = await uow.session.execute(
+        select(PollCount.answer, PollCount.votes).where(PollCount.poll_id == poll.id)
+    )
+    for answer, count in given:
+        if answer == PollCount.EVERY_VOTE:
+            votes = count
+        elif 0 <= answer < size:
+            counts[answer] = count
     return PollTally(
         poll=poll.public_id, votes=votes, counts=tuple(counts), visible=poll.show_results
     )

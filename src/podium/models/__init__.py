@@ -18,7 +18,7 @@ from podium.models.credits import (
 from podium.models.evaluation import EvaluationQuestion, EvaluationResponse
 from podium.models.event import Event
 from podium.models.integration import ApiKey
-from podium.models.live import Poll, Question, QuestionUpvote, Vote
+from podium.models.live import Poll, PollCount, Question, QuestionUpvote, Vote
 from podium.models.mail import OutboxMail
 from podium.models.people import Attendee, Presenter
 from podium.models.program import Codeword, EventSession, FieldOfStudy, Room, SessionPresenter
@@ -46,6 +46,7 @@ __all__ = [
     "FieldOfStudy",
     "OutboxMail",
     "Poll",
+    "PollCount",
     "Presenter",
     "Question",
     "QuestionUpvote",

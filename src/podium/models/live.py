@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.kit.clock import utcnow
@@ -47,6 +57,26 @@ class Vote(Base):
     text: Mapped[str | None] = mapped_column(Text)
     nonce: Mapped[str | None] = mapped_column(String(64))
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PollCount(Base):
+    """How many votes of a poll gave one answer, for tallies that cost the same with 10 votes
+    or 10,000: ``answer`` is a choice's index (multiple choice and answer) or the rating minus
+    one (rating); ``EVERY_VOTE`` (-1) counts every vote of the poll, of any type.
+
+    Written by the database (migration 0009's triggers on ``votes``), in the transaction of the
+    vote that changes it, whichever code path writes; a poll has rows only for answers given.
+    """
+
+    __tablename__ = "poll_counts"
+
+    EVERY_VOTE = -1
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    answer: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    votes: Mapped[int] = mapped_column(BigInteger)
 
 
 class Question(Base):
