@@ -19,7 +19,8 @@ from podium.enums import PollState, PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live import audience_repository as repository
-from podium.models import Attendee, EventSession, Poll, PollCount, Question, Vote
+from podium.live.types import CastVote
+from podium.models import Attendee, EventSession, Poll, PollCount, Question
 
 LATEST_TEXTS = 50
 # the approved questions an attendee's page shows at first, and how many more each "Show more"
@@ -40,7 +41,7 @@ class AudiencePoll:
     """
 
     poll: Poll
-    my_vote: Vote | None
+    my_vote: CastVote | None
     votes: int = 0
     counts: tuple[int, ...] = ()
     words: tuple[tuple[str, int], ...] = ()
@@ -95,7 +96,7 @@ def read_audience_polls(work: Work, *, session_id: int, attendee_id: int) -> lis
         polls = work.shared[key] = _session_polls(work, session_id)
     if not polls.ordered:
         return []
-    mine: list[Vote] | None = work.shared.get(("audience_polls.votes", session_id, attendee_id))
+    mine: list[CastVote] | None = work.shared.get(("audience_polls.votes", session_id, attendee_id))
     if mine is None:
         mine = repository.list_attendee_votes(
             work, poll_ids=[poll.id for poll in polls.ordered], attendee_id=attendee_id
@@ -141,7 +142,7 @@ class PollsRead:
                 polls = work.shared[key] = _session_polls(work, session_id)
             if not polls.ordered:
                 continue
-            found: dict[int, list[Vote]] = {attendee_id: [] for attendee_id in attendee_ids}
+            found: dict[int, list[CastVote]] = {attendee_id: [] for attendee_id in attendee_ids}
             for vote in repository.list_attendees_votes(
                 work, poll_ids=_ids(polls.ordered), attendee_ids=attendee_ids
             ):

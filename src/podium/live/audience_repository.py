@@ -11,6 +11,7 @@ from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 from podium.enums import PollState, QuestionState
 from podium.kit.sets import among
 from podium.kit.writer import Work
+from podium.live.types import CastVote
 from podium.models import Poll, PollCount, Question, QuestionUpvote, Vote
 
 # built once, for every read of a session's polls (``Work`` jobs: the page's unit of work and
@@ -27,12 +28,14 @@ _AUDIENCE_POLLS = (
     )
     .order_by(Poll.rank, Poll.created_at, Poll.id)
 )
-_ATTENDEE_VOTES = select(*Vote.__table__.c).where(
+# what a voter's page shows of their votes (CastVote)
+_CAST = (Vote.id, Vote.poll_id, Vote.attendee_id, Vote.choices, Vote.rating, Vote.text)
+_ATTENDEE_VOTES = select(*_CAST).where(
     Vote.poll_id.in_(_POLL_IDS), Vote.attendee_id == bindparam("attendee_id")
 )
 # the same for several attendees, by dialect (``kit.sets``)
 _ATTENDEES_VOTES = {
-    dialect: select(*Vote.__table__.c).where(Vote.poll_id.in_(_POLL_IDS), where)
+    dialect: select(*_CAST).where(Vote.poll_id.in_(_POLL_IDS), where)
     for dialect, where in among(Vote.attendee_id, "attendee_ids").items()
 }
 # a poll's counts of every answer, kept by the database as votes are written (PollCount)
@@ -68,22 +71,24 @@ def list_audience_polls(work: Work, *, session_id: int) -> list[Poll]:
     return [Poll(**row._mapping) for row in rows]
 
 
-def list_attendee_votes(work: Work, *, poll_ids: Collection[int], attendee_id: int) -> list[Vote]:
+def list_attendee_votes(
+    work: Work, *, poll_ids: Collection[int], attendee_id: int
+) -> list[CastVote]:
     rows = work.connection.execute(
         _ATTENDEE_VOTES, {"poll_ids": list(poll_ids), "attendee_id": attendee_id}
     )
-    return [Vote(**row._mapping) for row in rows]
+    return [CastVote._make(row) for row in rows]
 
 
 def list_attendees_votes(
     work: Work, *, poll_ids: Collection[int], attendee_ids: Collection[int]
-) -> list[Vote]:
+) -> list[CastVote]:
     """:func:`list_attendee_votes` of several attendees, in one statement."""
     rows = work.connection.execute(
         _ATTENDEES_VOTES[work.dialect],
         {"poll_ids": list(poll_ids), "attendee_ids": list(attendee_ids)},
     )
-    return [Vote(**row._mapping) for row in rows]
+    return [CastVote._make(row) for row in rows]
 
 
 def list_poll_counts(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, int, int]]:

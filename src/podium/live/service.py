@@ -74,6 +74,7 @@ from podium.live.tally import PollTally as PollTally
 from podium.live.tally import poll_tally as poll_tally
 from podium.live.types import (
     Answer,
+    CastVote,
     PollAnswer,
     PollFacts,
     PollResults,
@@ -571,7 +572,7 @@ def _replay_or_conflict(existing: tuple[int, str | None], nonce: str | None) -> 
     raise AlreadyVoted("You have already voted in this poll.")
 
 
-def vote_answer(poll: Poll, vote: Vote) -> Answer:
+def vote_answer(poll: Poll, vote: Vote | CastVote) -> Answer:
     """What ``vote`` says in the poll's words: a label, labels, a rating or a text."""
     if vote.choices is not None:
         labels = [poll.choices[index] for index in vote.choices if 0 <= index < len(poll.choices)]

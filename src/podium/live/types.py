@@ -72,6 +72,18 @@ class PollFacts(NamedTuple):
         )
 
 
+class CastVote(NamedTuple):
+    """An attendee's vote as their page shows it, read with Core (no ORM row to build for each
+    voter a commit answers)."""
+
+    id: int
+    poll_id: int
+    attendee_id: int
+    choices: list[int] | None
+    rating: int | None
+    text: str | None
+
+
 class VisitedPoll(NamedTuple):
     """A poll found at a page's address, with the event's app password (None when it has
     none)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from podium.enums import PollState, PollType
 from podium.live.service import AudiencePoll
-from podium.models import Poll, Vote
+from podium.live.types import CastVote
+from podium.models import Poll
 from podium.web.pages.attendee import poll_blocks
 from podium.web.pages.attendee.views import poll_view
 
@@ -25,7 +26,7 @@ def _poll(state: PollState = PollState.OPEN) -> Poll:
 
 
 def _shown(poll: Poll, *, choice: int | None, counts: tuple[int, int]) -> AudiencePoll:
-    vote = None if choice is None else Vote(poll_id=poll.id, choices=[choice])
+    vote = None if choice is None else CastVote(1, poll.id, 1, [choice], None, None)
     return AudiencePoll(poll=poll, my_vote=vote, votes=sum(counts), counts=counts)
 
 

@@ -13,7 +13,8 @@ from podium.attendance.types import OtherSession
 from podium.enums import PollState, PollType
 from podium.kit.errors import PodiumError
 from podium.live.service import AudiencePoll, vote_answer
-from podium.models import Event, EventSession, Poll, Vote
+from podium.live.types import CastVote
+from podium.models import Event, EventSession, Poll
 from podium.people.types import CUSTOM_FIELDS
 from podium.program.types import PageSession
 from podium.web.pages import timing
@@ -242,7 +243,7 @@ class PollView:
     poll: Poll
     kind: PollType
     is_open: bool
-    my_vote: Vote | None
+    my_vote: CastVote | None
     my_answer: str | None
     results_visible: bool
     total: int
@@ -291,7 +292,7 @@ def poll_view(shown: AudiencePoll) -> PollView:
     )
 
 
-def answer_text(poll: Poll, vote: Vote) -> str:
+def answer_text(poll: Poll, vote: CastVote) -> str:
     """The attendee's vote in words: "Blue", "Blue, Green", "4 of 5", "Good (4 of 5)"."""
     answer = vote_answer(poll, vote)
     if isinstance(answer, list):
