@@ -195,12 +195,18 @@ def _for(name: str, args: argparse.Namespace) -> argparse.Namespace:
 
 
 def _all_runs(args: argparse.Namespace) -> list[tuple[str, argparse.Namespace]]:
-    """Every scenario with ``all``'s flags; check-in and credits on SQLite and on PostgreSQL."""
-    both = ("checkin", "credits")
-    runs = [(name, _for(name, args)) for name in SCENARIOS if name not in both]
-    checkin = vars(_for("checkin", args))
-    for database in ("postgresql", "sqlite"):
-        runs.insert(0, ("checkin", argparse.Namespace(**{**checkin, "database": database})))
+    """Every scenario with ``all``'s flags: check-in and vote-burst on SQLite and on
+    PostgreSQL, each with the plain form and with the htmx form (every path a phone takes);
+    credits on both databases."""
+    varied = ("checkin", "vote-burst", "credits")
+    runs = []
+    for name in ("checkin", "vote-burst"):
+        flags = vars(_for(name, args))
+        for database in ("sqlite", "postgresql"):
+            for htmx in (False, True):
+                variant = {**flags, "database": database, "htmx": htmx}
+                runs.append((name, argparse.Namespace(**variant)))
+    runs += [(name, _for(name, args)) for name in SCENARIOS if name not in varied]
     credits = vars(_for("credits", args))
     for database in ("sqlite", "postgresql"):
         runs.append(("credits", argparse.Namespace(**{**credits, "database": database})))
