@@ -47,6 +47,11 @@ class AudiencePoll:
     words: tuple[tuple[str, int], ...] = ()
     texts: tuple[str, ...] = ()
 
+    @property
+    def can_vote(self) -> bool:
+        """The poll is open and the attendee has not voted in it."""
+        return self.poll.state == PollState.OPEN and self.my_vote is None
+
 
 @dataclass(frozen=True, kw_only=True)
 class AudienceQuestions:

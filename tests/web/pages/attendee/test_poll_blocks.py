@@ -8,7 +8,6 @@ from podium.live.service import AudiencePoll
 from podium.live.types import CastVote
 from podium.models import Poll
 from podium.web.pages.attendee import poll_blocks
-from podium.web.pages.attendee.views import poll_view
 
 BASE = "/e/conf/s/abc123"
 
@@ -34,12 +33,8 @@ def test_voters_who_see_a_poll_alike_share_one_rendering() -> None:
     poll_blocks._settled_block.cache_clear()
     poll = _poll()
 
-    first = poll_blocks.poll_block(
-        poll_view(_shown(poll, choice=1, counts=(3, 5))), BASE, "token-a"
-    )
-    again = poll_blocks.poll_block(
-        poll_view(_shown(_poll(), choice=1, counts=(3, 5))), BASE, "token-b"
-    )
+    first = poll_blocks.poll_block((_shown(poll, choice=1, counts=(3, 5))), BASE, "token-a")
+    again = poll_blocks.poll_block((_shown(_poll(), choice=1, counts=(3, 5))), BASE, "token-b")
 
     assert first == again
     assert "Your answer: <strong>No</strong>" in first and ">5<" in first
@@ -49,11 +44,11 @@ def test_voters_who_see_a_poll_alike_share_one_rendering() -> None:
 
 def test_a_block_shows_what_is_true_now() -> None:
     poll = _poll()
-    before = poll_blocks.poll_block(poll_view(_shown(poll, choice=1, counts=(3, 5))), BASE, "t")
-    later = poll_blocks.poll_block(poll_view(_shown(poll, choice=1, counts=(3, 6))), BASE, "t")
-    other = poll_blocks.poll_block(poll_view(_shown(poll, choice=0, counts=(3, 6))), BASE, "t")
+    before = poll_blocks.poll_block((_shown(poll, choice=1, counts=(3, 5))), BASE, "t")
+    later = poll_blocks.poll_block((_shown(poll, choice=1, counts=(3, 6))), BASE, "t")
+    other = poll_blocks.poll_block((_shown(poll, choice=0, counts=(3, 6))), BASE, "t")
     closed = poll_blocks.poll_block(
-        poll_view(_shown(_poll(PollState.CLOSED), choice=0, counts=(3, 6))), BASE, "t"
+        (_shown(_poll(PollState.CLOSED), choice=0, counts=(3, 6))), BASE, "t"
     )
 
     assert ">6<" in later and ">6<" not in before
@@ -63,8 +58,8 @@ def test_a_block_shows_what_is_true_now() -> None:
 
 def test_a_vote_form_is_rendered_for_each_browser_with_its_token_and_a_fresh_nonce() -> None:
     poll = _poll()
-    mine = poll_blocks.poll_block(poll_view(_shown(poll, choice=None, counts=(3, 5))), BASE, "a")
-    theirs = poll_blocks.poll_block(poll_view(_shown(poll, choice=None, counts=(3, 5))), BASE, "b")
+    mine = poll_blocks.poll_block((_shown(poll, choice=None, counts=(3, 5))), BASE, "a")
+    theirs = poll_blocks.poll_block((_shown(poll, choice=None, counts=(3, 5))), BASE, "b")
 
     assert 'name="csrf_token" value="a"' in mine and 'name="csrf_token" value="b"' in theirs
     nonce = 'name="nonce" value="'

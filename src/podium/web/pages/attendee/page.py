@@ -94,7 +94,7 @@ def page_context(read: PageRead) -> dict[str, Any]:
         "attendee": read.attendee,
         "status": read.status,
         "attendance": read.attendance,
-        "polls": None if read.polls is None else [views.poll_view(poll) for poll in read.polls],
+        "polls": read.polls,
         "questions": read.questions,
         "evaluation_items": read.evaluation_items,
         "messages": {},
@@ -293,7 +293,7 @@ def polls_answer(
             "csrf_token": csrf_token,
             "event_uri": event_uri,
             "session": {"public_id": session_public_id},
-            "polls": [views.poll_view(poll) for poll in polls],
+            "polls": polls,
             "poll_block": poll_block,
             "messages": {"polls": Message(DONE[done][1])},
         }

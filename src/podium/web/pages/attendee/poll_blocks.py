@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from podium.web.pages.attendee.views import ChoiceTally, PollView, WordCount
+from podium.live.service import AudiencePoll
+from podium.web.pages.attendee.views import poll_view
 from podium.web.pages.templates import ENVIRONMENT
 
 POLL_TEMPLATE = "attendee/_poll.html"
@@ -23,36 +24,37 @@ POLL_TEMPLATE = "attendee/_poll.html"
 SETTLED_BLOCKS_KEPT = 512
 
 
-def poll_block(view: PollView, base: str, csrf_token: str) -> Markup:
+def poll_block(shown: AudiencePoll, base: str, csrf_token: str) -> Markup:
     """The poll's ``<div class="poll">`` for the section at ``base`` (the session's URL)."""
-    if view.can_vote:
-        return _render(view, base, csrf_token)
-    return _settled_block(_Settled.of(view, base))
+    if shown.can_vote:  # a vote form
+        return _render(shown, base, csrf_token)
+    return _settled_block(_Settled.of(shown, base))
 
 
-def _render(view: PollView, base: str, csrf_token: str) -> Markup:
+def _render(shown: AudiencePoll, base: str, csrf_token: str) -> Markup:
     html = ENVIRONMENT.get_template(POLL_TEMPLATE).render(
-        {"view": view, "base": base, "csrf_token": csrf_token}
+        {"view": poll_view(shown), "base": base, "csrf_token": csrf_token}
     )
     return Markup(html)  # rendered by the autoescaping environment
 
 
 @dataclass(frozen=True)
 class _Settled:
-    """What a block without a form shows (compared and hashed), and the view it comes from."""
+    """What a block without a form shows (compared and hashed: the poll, the attendee's
+    answer, the results), and the poll it comes from."""
 
     base: str
     poll: tuple[object, ...]
-    my_answer: str | None
-    total: int
-    tallies: tuple[ChoiceTally, ...]
-    words: tuple[WordCount, ...]
+    answer: tuple[object, ...] | None
+    votes: int
+    counts: tuple[int, ...]
+    words: tuple[tuple[str, int], ...]
     texts: tuple[str, ...]
-    view: PollView = field(compare=False, hash=False)
+    shown: AudiencePoll = field(compare=False, hash=False)
 
     @classmethod
-    def of(cls, view: PollView, base: str) -> _Settled:
-        poll = view.poll
+    def of(cls, shown: AudiencePoll, base: str) -> _Settled:
+        poll, vote = shown.poll, shown.my_vote
         return cls(
             base=base,
             poll=(
@@ -63,16 +65,26 @@ class _Settled:
                 poll.state,
                 poll.show_results,
             ),
-            my_answer=view.my_answer,
-            total=view.total,
-            tallies=view.tallies,
-            words=view.words,
-            texts=view.texts,
-            view=view,
+            answer=None
+            if vote is None
+            else (
+                tuple(vote.choices) if vote.choices is not None else None,
+                vote.rating,
+                vote.text,
+            ),
+            votes=shown.votes,
+            counts=shown.counts,
+            words=shown.words,
+            texts=shown.texts,
+            shown=shown,
         )
+
+
+def _choices(choices: list[int] | None) -> tuple[int, ...] | None:
+    return None if choices is None else tuple(choices)
 
 
 @lru_cache(maxsize=SETTLED_BLOCKS_KEPT)
 def _settled_block(settled: _Settled) -> Markup:
     # a settled block has no form: the CSRF token is not part of it
-    return _render(settled.view, settled.base, "")
+    return _render(settled.shown, settled.base, "")
