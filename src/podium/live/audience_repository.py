@@ -5,6 +5,7 @@ the number of votes it summarises."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
@@ -44,6 +45,12 @@ _POLL_COUNTS = select(PollCount.poll_id, PollCount.answer, PollCount.votes).wher
 )
 _COUNT_TEXTS = (
     select(Vote.poll_id, Vote.text, func.count())
+    .where(Vote.poll_id.in_(_POLL_IDS))
+    .group_by(Vote.poll_id, Vote.text)
+)
+# each distinct text with its count and when it was first given (its earliest vote)
+_COUNT_TEXTS_FIRST = (
+    select(Vote.poll_id, Vote.text, func.count(), func.min(Vote.cast_at), func.min(Vote.id))
     .where(Vote.poll_id.in_(_POLL_IDS))
     .group_by(Vote.poll_id, Vote.text)
 )
@@ -101,6 +108,14 @@ def count_texts(work: Work, *, poll_ids: Collection[int]) -> list[tuple[int, str
     """(poll id, text, votes) per distinct text."""
     rows = work.connection.execute(_COUNT_TEXTS, {"poll_ids": list(poll_ids)})
     return [(poll_id, text, count) for poll_id, text, count in rows]
+
+
+def count_texts_first(
+    work: Work, *, poll_ids: Collection[int]
+) -> list[tuple[int, str | None, int, datetime, int]]:
+    """(poll id, text, votes, the first vote's time, the first vote's id) per distinct text."""
+    rows = work.connection.execute(_COUNT_TEXTS_FIRST, {"poll_ids": list(poll_ids)})
+    return [(poll_id, text, count, at, first) for poll_id, text, count, at, first in rows]
 
 
 def latest_texts(

@@ -70,6 +70,8 @@ from podium.live.errors import (
     QuestionNotFound,
     QuestionStateConflict,
 )
+from podium.live.results import PollSummary as PollSummary
+from podium.live.results import session_results as session_results
 from podium.live.tally import PollTally as PollTally
 from podium.live.tally import poll_tally as poll_tally
 from podium.live.types import (
@@ -778,8 +780,17 @@ async def set_questions_moderated(
 # --- reading -------------------------------------------------------------------------------
 
 
+async def session_questions(uow: UnitOfWork, *, session: EventSession) -> tuple[Question, ...]:
+    """Every question of ``session`` in any state, oldest first, each with its asker loaded:
+    one query."""
+    return tuple(await repository.list_questions(uow, session=session))
+
+
 async def session_live_data(uow: UnitOfWork, *, session: EventSession) -> SessionLiveData:
-    """Every poll of ``session`` (drafts too) with its votes, and every question in any state.
+    """Every poll of ``session`` (drafts too) with every vote cast in it, and every question
+    in any state: what an export of the session shows (the Conferences i/o session data). The
+    moderator page and the screen read :func:`session_results` and :func:`session_questions`
+    instead, which do not grow with the votes.
 
     Three queries, whatever the numbers of polls, votes and questions.
     """

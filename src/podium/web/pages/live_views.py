@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from podium.enums import PollState, PollType, QuestionState
-from podium.live.types import PollResults
+from podium.live.service import PollSummary
 from podium.models import Event, Poll, Question
 
 POLL_TYPE_LABELS = {
@@ -88,70 +88,43 @@ class PollView:
         return self.type in _TEXT_POLLS
 
 
-def poll_view(results: PollResults) -> PollView:
+def poll_view(results: PollSummary) -> PollView:
     poll = results.poll
     poll_type = PollType(poll.type)
-    answers = [item.answer for item in results.answers]
-    votes = len(answers)
-    counts = [0] * len(poll.choices)
+    votes = results.votes
+    counts = list(results.counts)
     average: Decimal | None = None
-    if poll_type in (PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER):
-        position = {label: index for index, label in enumerate(poll.choices)}
-        for answer in answers:
-            labels = [answer] if isinstance(answer, str) else answer
-            for label in labels if isinstance(labels, list) else []:
-                if label in position:
-                    counts[position[label]] += 1
-    elif poll_type is PollType.RATING:
-        ratings = [answer for answer in answers if isinstance(answer, int)]
-        for rating in ratings:
-            if 1 <= rating <= len(counts):
-                counts[rating - 1] += 1
-        if ratings:
-            average = (Decimal(sum(ratings)) / len(ratings)).quantize(
-                Decimal("0.1"), rounding=ROUND_HALF_UP
-            )
-    texts = [answer for answer in answers if isinstance(answer, str)]
+    rated = sum(counts)
+    if poll_type is PollType.RATING and rated:
+        points = sum(count * (index + 1) for index, count in enumerate(counts))
+        average = (Decimal(points) / rated).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return PollView(
         poll=poll,
         votes=votes,
         choices=tuple(
-            ChoiceCount(
-                index=index, label=label, count=counts[index], share=share(counts[index], votes)
-            )
-            for index, label in enumerate(poll.choices)
+            ChoiceCount(index=index, label=label, count=count, share=share(count, votes))
+            for index, (label, count) in enumerate(zip(poll.choices, counts, strict=False))
         )
         if poll_type not in _TEXT_POLLS
         else (),
-        words=_words(texts) if poll_type is PollType.WORD_CLOUD else (),
-        texts=tuple(reversed(texts)) if poll_type is PollType.OPEN_TEXT else (),
+        words=_words(results.words) if poll_type is PollType.WORD_CLOUD else (),
+        texts=results.texts if poll_type is PollType.OPEN_TEXT else (),
         average=average,
     )
 
 
-def _words(texts: Iterable[str]) -> tuple[WordCount, ...]:
-    """The answers grouped case-insensitively (the first spelling shows), most given first."""
-    spelled: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    for text in texts:
-        key = text.casefold()
-        spelled.setdefault(key, text)
-        counts[key] = counts.get(key, 0) + 1
-    if not counts:
+def _words(counted: Sequence[tuple[str, int]]) -> tuple[WordCount, ...]:
+    """The words as counted (most given first), sized for the word cloud."""
+    if not counted:
         return ()
-    most = max(counts.values())
-    ordered = sorted(counts, key=lambda key: -counts[key])  # stable: first given first on ties
+    most = max(count for _, count in counted)
     return tuple(
-        WordCount(
-            text=spelled[key],
-            count=counts[key],
-            size=1 + (4 * (counts[key] - 1)) // max(most - 1, 1),
-        )
-        for key in ordered
+        WordCount(text=text, count=count, size=1 + (4 * (count - 1)) // max(most - 1, 1))
+        for text, count in counted
     )
 
 
-def polls_view(polls: Sequence[PollResults]) -> list[PollView]:
+def polls_view(polls: Sequence[PollSummary]) -> list[PollView]:
     return [poll_view(results) for results in polls]
 
 

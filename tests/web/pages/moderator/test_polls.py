@@ -8,6 +8,7 @@ from podium.enums import PollType
 from podium.kit.db import Database
 from podium.live.service import cast_vote, create_poll, open_poll
 from podium.models import EventSession, Poll
+from podium.web.pages.moderator import routes
 from tests.factories import make_attendee
 from tests.web.pages.conftest import Browser, BrowserFactory
 from tests.web.pages.moderator.helpers import Setup, moderator, polls_of, setup_event
@@ -309,6 +310,30 @@ async def test_results_of_rating_and_text_polls(db: Database, new_browser: Brows
     assert page.text.index("Comment 2") < page.text.index("Comment 0")
     assert f'data-refresh-poll="{cloud.public_id}"' in page.text
     assert answers.text.lstrip().startswith(f'<div id="answers-{cloud.public_id}"')
+
+
+async def test_open_text_shows_the_newest_answers_and_how_many_more(
+    db: Database, new_browser: BrowserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(routes, "ANSWERS_LIMIT", 3)
+    setup, browser = await _signed_in(db, new_browser)
+    text = await _poll(db, setup.session, "Comments", type=PollType.OPEN_TEXT, choices=None)
+    await _open(db, text)
+    async with db.unit_of_work() as uow:
+        for n in range(5):
+            voter = await make_attendee(uow, setup.event, email=f"v{n}@example.org")
+            await cast_vote(uow, poll=text, attendee=voter, text=f"Comment {n}")
+
+    answers = await browser.get(
+        f"{setup.moderate}/fragments/polls/{text.public_id}/answers",
+        headers={"HX-Request": "true"},
+    )
+
+    assert "Answers: <strong>5</strong>" in answers.text
+    shown = [n for n in range(5) if f"Comment {n}<" in answers.text]
+    assert shown == [2, 3, 4]
+    assert answers.text.index("Comment 4") < answers.text.index("Comment 2")
+    assert "And 2 more." in answers.text
 
 
 async def test_poll_name_is_escaped(db: Database, new_browser: BrowserFactory) -> None:

@@ -165,11 +165,12 @@ async def _page(
     detailed = await load_session(
         here.uow, event=here.event, public_id=here.session.public_id, with_codewords=True
     )
-    data = await live.session_live_data(here.uow, session=detailed)
+    polls = await live.session_results(here.uow, session=detailed, texts_kept=ANSWERS_LIMIT)
+    questions = await live.session_questions(here.uow, session=detailed)
     context = {
         **_common(here.event, detailed),
-        "polls": views.polls_view(data.polls),
-        "questions": views.question_groups(data.questions),
+        "polls": views.polls_view(polls),
+        "questions": views.question_groups(questions),
         "fields_of_study": detailed.fields_of_study,
         "checked_in": await count_checked_in(here.uow, session_public_id=detailed.public_id),
         "form": form or PollForm(),
@@ -179,16 +180,16 @@ async def _page(
 
 
 async def _polls(here: Moderating) -> Response:
-    data = await live.session_live_data(here.uow, session=here.session)
-    context = {**_common(here.event, here.session), "polls": views.polls_view(data.polls)}
+    polls = await live.session_results(here.uow, session=here.session, texts_kept=ANSWERS_LIMIT)
+    context = {**_common(here.event, here.session), "polls": views.polls_view(polls)}
     return render(here.request, "moderator/_polls.html", context)
 
 
 async def _questions(here: Moderating) -> Response:
-    data = await live.session_live_data(here.uow, session=here.session)
+    questions = await live.session_questions(here.uow, session=here.session)
     context = {
         **_common(here.event, here.session),
-        "questions": views.question_groups(data.questions),
+        "questions": views.question_groups(questions),
     }
     return render(here.request, "moderator/_questions.html", context)
 
@@ -214,8 +215,8 @@ async def polls_fragment(here: Moderating = Depends(moderating)) -> Response:
 @router.get(PAGE + "/fragments/polls/{poll_id}/answers")
 async def answers_fragment(poll_id: str, here: Moderating = Depends(moderating)) -> Response:
     await here.poll(poll_id)
-    data = await live.session_live_data(here.uow, session=here.session)
-    view = next(views.poll_view(item) for item in data.polls if item.poll.public_id == poll_id)
+    polls = await live.session_results(here.uow, session=here.session, texts_kept=ANSWERS_LIMIT)
+    view = next(views.poll_view(item) for item in polls if item.poll.public_id == poll_id)
     context = {**_common(here.event, here.session), "view": view}
     return render(here.request, "moderator/_answers.html", context)
 
@@ -297,10 +298,10 @@ async def create_poll(
         return render(here.request, "moderator/_poll_form.html", context, status=400)
     if not is_htmx(here.request):
         return here.back("polls")
-    data = await live.session_live_data(here.uow, session=here.session)
+    polls = await live.session_results(here.uow, session=here.session, texts_kept=ANSWERS_LIMIT)
     context = {
         **_common(here.event, here.session),
-        "polls": views.polls_view(data.polls),
+        "polls": views.polls_view(polls),
         "oob": True,
     }
     form_html = render(here.request, "moderator/_poll_form.html", _common(here.event, here.session))

@@ -29,7 +29,7 @@ from podium.enums import PollState
 from podium.kit.db import UnitOfWork
 from podium.live import service as live
 from podium.live.errors import PollNotFound
-from podium.live.types import PollResults
+from podium.live.service import PollSummary
 from podium.models import Event, EventSession, Question
 from podium.program.service import AnnouncedCodeword, latest_announcements, load_session
 from podium.web import urls
@@ -60,7 +60,7 @@ class Stage:
     codewords: list[AnnouncedCodeword]
 
 
-def current_poll(polls: Sequence[PollResults]) -> PollResults | None:
+def current_poll(polls: Sequence[PollSummary]) -> PollSummary | None:
     """The open poll opened last; else the poll closed last if its results are shown."""
     opened = [item for item in polls if item.poll.state == PollState.OPEN]
     if opened:
@@ -117,11 +117,11 @@ async def _context(uow: UnitOfWork, event: Event, session: EventSession) -> dict
     detailed = await load_session(
         uow, event=event, public_id=session.public_id, with_codewords=True
     )
-    data = await live.session_live_data(uow, session=detailed)
-    shown = current_poll(data.polls)
+    shown = current_poll(await live.session_results(uow, session=detailed, texts_kept=TEXTS_SHOWN))
+    questions = [] if shown else await live.session_questions(uow, session=detailed)
     stage = Stage(
         poll=views.poll_view(shown) if shown is not None else None,
-        questions=[] if shown else views.top_questions(data.questions, limit=TOP_QUESTIONS),
+        questions=views.top_questions(questions, limit=TOP_QUESTIONS),
         codewords=latest_announcements(detailed),
     )
     base = urls.screen_url(event.uri, session.public_id)
@@ -180,8 +180,8 @@ async def answers_fragment(
     poll = await live.get_poll(uow, session=session, public_id=poll_id)
     if not poll.show_results or poll.state == PollState.DRAFT:
         raise PollNotFound("This poll's answers are not shown to the audience.")
-    data = await live.session_live_data(uow, session=session)
-    view = next(views.poll_view(item) for item in data.polls if item.poll.id == poll.id)
+    polls = await live.session_results(uow, session=session, texts_kept=TEXTS_SHOWN)
+    view = next(views.poll_view(item) for item in polls if item.poll.id == poll.id)
     context = {
         "view": view,
         "answers_base": urls.screen_url(event.uri, session.public_id) + "/fragments/polls",
