@@ -19,15 +19,15 @@ from podium.enums import PollState, PollType
 from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live import audience_repository as repository
+from podium.live.tally import counts_of
 from podium.live.types import CastVote
-from podium.models import Attendee, EventSession, Poll, PollCount, Question
+from podium.models import Attendee, EventSession, Poll, Question
 
 LATEST_TEXTS = 50
 # the approved questions an attendee's page shows at first, and how many more each "Show more"
 # adds; at most QUESTIONS_SHOWN_MAX (a page of a keynote's questions stays a bounded read)
 QUESTIONS_SHOWN = 50
 QUESTIONS_SHOWN_MAX = 1000
-_CHOICE_POLLS = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,17 +193,7 @@ def _counts(work: Work, polls: list[Poll]) -> tuple[dict[int, int], dict[int, li
     """Per poll: how many voted; per choice or rating poll, how many gave each answer."""
     if not polls:
         return {}, {}
-    counts = {
-        poll.id: [0] * len(poll.choices)
-        for poll in _of_type(polls, {*_CHOICE_POLLS, PollType.RATING})
-    }
-    totals: dict[int, int] = {}
-    for poll_id, answer, votes in repository.list_poll_counts(work, poll_ids=_ids(polls)):
-        if answer == PollCount.EVERY_VOTE:
-            totals[poll_id] = votes
-        elif poll_id in counts and 0 <= answer < len(counts[poll_id]):
-            counts[poll_id][answer] = votes
-    return totals, counts
+    return counts_of(polls, repository.list_poll_counts(work, poll_ids=_ids(polls)))
 
 
 def _words(work: Work, polls: list[Poll]) -> dict[int, list[tuple[str, int]]]:

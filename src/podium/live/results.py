@@ -21,9 +21,8 @@ from podium.kit.db import UnitOfWork
 from podium.kit.writer import Work
 from podium.live import audience_repository
 from podium.live import repository as polls_repository
-from podium.models import EventSession, Poll, PollCount
-
-_COUNTED = frozenset({PollType.MULTIPLE_CHOICE, PollType.MULTIPLE_ANSWER, PollType.RATING})
+from podium.live.tally import counts_of
+from podium.models import EventSession, Poll
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,14 +53,8 @@ async def session_results(
 
 
 def _results(work: Work, *, polls: Sequence[Poll], texts_kept: int) -> tuple[PollSummary, ...]:
-    ids = [poll.id for poll in polls]
-    totals: dict[int, int] = {}
-    counts = {poll.id: [0] * len(poll.choices) for poll in polls if PollType(poll.type) in _COUNTED}
-    for poll_id, answer, votes in audience_repository.list_poll_counts(work, poll_ids=ids):
-        if answer == PollCount.EVERY_VOTE:
-            totals[poll_id] = votes
-        elif poll_id in counts and 0 <= answer < len(counts[poll_id]):
-            counts[poll_id][answer] = votes
+    rows = audience_repository.list_poll_counts(work, poll_ids=[poll.id for poll in polls])
+    totals, counts = counts_of(polls, rows)
     clouds = [poll.id for poll in polls if poll.type == PollType.WORD_CLOUD]
     open_texts = [poll.id for poll in polls if poll.type == PollType.OPEN_TEXT]
     words = _words(work, clouds) if clouds else {}

@@ -8,6 +8,7 @@ the poll, then the counts of its answers the database keeps as votes are written
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,25 @@ class PollTally:
         }
 
 
+def counts_of(
+    polls: Iterable[Poll], rows: Iterable[tuple[int, int, int]]
+) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """The polls' ``PollCount`` rows (poll id, answer, votes) as a tally: per poll, how many
+    voted; per choice or rating poll, how many gave each answer (zeros included)."""
+    counts = {
+        poll.id: [0] * len(poll.choices)
+        for poll in polls
+        if PollType(poll.type) in _CHOICE_POLLS or poll.type == PollType.RATING
+    }
+    totals: dict[int, int] = {}
+    for poll_id, answer, votes in rows:
+        if answer == PollCount.EVERY_VOTE:
+            totals[poll_id] = votes
+        elif poll_id in counts and 0 <= answer < len(counts[poll_id]):
+            counts[poll_id][answer] = votes
+    return totals, counts
+
+
 async def poll_tally(uow: UnitOfWork, *, session_public_id: str, poll_public_id: str) -> PollTally:
     """The current tally of the poll ``poll_public_id`` of the session ``session_public_id``.
 
@@ -55,18 +75,15 @@ async def poll_tally(uow: UnitOfWork, *, session_public_id: str, poll_public_id:
     )
     if poll is None:
         raise PollNotFound(f'There is no poll with the id "{poll_public_id}" in this session.')
-    poll_type = PollType(poll.type)
-    size = len(poll.choices) if poll_type in _CHOICE_POLLS or poll_type is PollType.RATING else 0
-    counts = [0] * size
-    votes = 0
     given = await uow.session.execute(
-        select(PollCount.answer, PollCount.votes).where(PollCount.poll_id == poll.id)
+        select(PollCount.poll_id, PollCount.answer, PollCount.votes).where(
+            PollCount.poll_id == poll.id
+        )
     )
-    for answer, count in given:
-        if answer == PollCount.EVERY_VOTE:
-            votes = count
-        elif 0 <= answer < size:
-            counts[answer] = count
+    totals, counts = counts_of([poll], ((row[0], row[1], row[2]) for row in given))
     return PollTally(
-        poll=poll.public_id, votes=votes, counts=tuple(counts), visible=poll.show_results
+        poll=poll.public_id,
+        votes=totals.get(poll.id, 0),
+        counts=tuple(counts.get(poll.id, ())),
+        visible=poll.show_results,
     )
